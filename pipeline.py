@@ -1,0 +1,185 @@
+"""The jobs the command line runs, as Python functions.
+
+Each composes the library stages (extract → graph → viz) and writes its
+output files atomically; the CLI only parses arguments and prints.
+"""
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+import pandas as pd
+
+from . import outputs
+from .extract import InputError, extract, load
+
+DEFAULT_OUTDIR = "conceptgraph-out"
+
+# Documented columns of the tables that `build` writes (README "Output files").
+PAPERS_CSV_COLUMNS = ["id", "title", "year", "lang", "source_file", "source_line", "n_concepts",
+                      "cluster", "cluster_label", "doi"]
+MENTIONS_CSV_COLUMNS = ["paper_id", "field", "start", "end", "text", "type", "concept_id"]
+CONCEPTS_CSV_COLUMNS = ["concept_id", "label", "type", "aliases", "generic", "n_papers", "n_mentions",
+                        "degree", "weighted_degree", "pagerank", "betweenness", "eigenvector", "rank",
+                        "cluster", "cluster_label"]
+PAPER_EDGES_CSV_COLUMNS = ["source", "target", "weight", "kind", "shared_concepts"]
+
+
+class OutputError(Exception):
+    """The output directory cannot be written; the message is one line."""
+
+
+@dataclass
+class BuildResult:
+    """What :func:`build` made: the tables, the graphs and where the files are."""
+
+    outdir: Path
+    papers: pd.DataFrame
+    mentions: pd.DataFrame
+    concepts: pd.DataFrame
+    graphs: object  # conceptgraph.graph.GraphResult
+    report: dict
+    files: list[Path] = field(default_factory=list)
+
+
+def prepare_outdir(outdir: str | Path) -> Path:
+    """Create the output directory and check that it can be written."""
+    outdir = Path(outdir)
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise OutputError(f"{outdir}: cannot create output directory ({err.strerror})") from None
+    if not outdir.is_dir():
+        raise OutputError(f"{outdir}: exists and is not a directory")
+    if not os.access(outdir, os.W_OK | os.X_OK):
+        raise OutputError(f"{outdir}: output directory is not writable")
+    return outdir
+
+
+def _columns(table: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    return table[[c for c in columns if c in table.columns]]
+
+
+def build(inputs: Iterable[str | Path] | str | Path | None = None,
+          outdir: str | Path = DEFAULT_OUTDIR, *, format: str | None = None,
+          encoding: str | None = None, model: str | None = None, lexicon_paths=(),
+          top_k: int = 10, resolution: float = 1.0, seed: int = 42,
+          max_nodes: int | None = None) -> BuildResult:
+    """Map a corpus: read, extract concepts, build graphs and analytics, render the map.
+
+    Parameters
+    ----------
+    inputs : files, directories or globs; None maps the bundled sample corpus.
+    outdir : where the output files go (created; earlier outputs are replaced).
+    format, encoding : see :func:`conceptgraph.load`.
+    model, lexicon_paths : see :func:`conceptgraph.extract`.
+    top_k, resolution, seed : see :func:`conceptgraph.graph.analyse`.
+    max_nodes : most nodes drawn in ``graph.html`` (the rest are listed as left out).
+
+    Returns
+    -------
+    BuildResult with the tables, the graphs, ``report`` (the content of
+    ``report.json``) and the list of files written.
+
+    Examples
+    --------
+    >>> from conceptgraph.pipeline import build
+    >>> result = build(outdir="conceptgraph-out")           # doctest: +SKIP
+    >>> sorted(p.name for p in result.files)[:3]            # doctest: +SKIP
+    ['clusters.csv', 'concepts.csv', 'graph.graphml']
+    """
+    from . import graph as cg_graph
+    from . import viz
+
+    outdir = prepare_outdir(outdir)
+    timings = {}
+    start = time.perf_counter()
+    papers = load(inputs, format=format, encoding=encoding)
+    timings["load"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    mentions, concepts = extract(papers, model=model, lexicon_paths=lexicon_paths)
+    timings["extract"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    graphs = cg_graph.analyse(papers, mentions, concepts, top_k=top_k, resolution=resolution, seed=seed)
+    timings["graph"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    files = [
+        outputs.write_csv(outdir / "papers.csv", _columns(graphs.papers, PAPERS_CSV_COLUMNS)),
+        outputs.write_csv(outdir / "mentions.csv", _columns(mentions, MENTIONS_CSV_COLUMNS)),
+        outputs.write_csv(outdir / "concepts.csv", _columns(graphs.concepts, CONCEPTS_CSV_COLUMNS)),
+        outputs.write_csv(outdir / "paper_edges.csv", _columns(graphs.paper_edges, PAPER_EDGES_CSV_COLUMNS)),
+        outputs.write_csv(outdir / "clusters.csv", graphs.clusters),
+    ]
+    files += cg_graph.write_exports(graphs, outdir, formats=("graphml",))
+    timings["write_tables"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    html_path = outdir / "graph.html"
+    viz.render_html({"papers": graphs.paper_graph, "concepts": graphs.concept_graph,
+                     "bipartite": graphs.bipartite}, html_path, title="conceptgraph map",
+                    max_nodes=max_nodes, seed=seed)
+    files.append(html_path)
+    timings["render"] = time.perf_counter() - start
+
+    load_report = papers.attrs["load_report"]
+    report = {
+        "inputs": [str(i) for i in ([inputs] if isinstance(inputs, (str, Path)) else inputs or
+                                    ["<bundled sample corpus>"])],
+        "records": {k: load_report[k] for k in ("read", "kept", "merged", "skipped")},
+        "files": load_report["files"],
+        "papers": len(papers),
+        "papers_by_lang": papers["lang"].value_counts().sort_index().to_dict(),
+        "papers_without_concepts": int((graphs.papers["n_concepts"] == 0).sum()),
+        "mentions": len(mentions),
+        "concepts": len(concepts),
+        "concepts_by_type": concepts["type"].value_counts().sort_index().to_dict(),
+        "paper_edges": graphs.paper_edges["kind"].value_counts().sort_index().to_dict(),
+        "clusters": int(graphs.clusters.shape[0]),
+        "outputs": sorted(p.name for p in files) + ["report.json"],
+        # Timings differ between runs; every other byte of the outputs is reproducible.
+        "timings_s": {k: round(v, 3) for k, v in timings.items()},
+    }
+    files.append(outputs.write_json(outdir / "report.json", report))
+    return BuildResult(outdir, graphs.papers, mentions, graphs.concepts, graphs, report, files)
+
+
+def extract_file(input: str | Path, output: str | Path, *, format: str | None = None,
+                 encoding: str | None = None, model: str | None = None, lexicon_paths=()) -> dict:
+    """Extract mentions from every record of a file into JSON Lines.
+
+    One output line per input record (duplicates are not merged):
+    ``{"id": ..., "mentions": [{"start", "end", "text", "type", "concept"}]}``,
+    offsets into the record's abstract/text field.
+
+    Returns the load report (records read, kept, skipped with reasons).
+
+    Examples
+    --------
+    >>> extract_file("abstracts.jsonl", "mentions.jsonl")   # doctest: +SKIP
+    """
+    papers = load(input, format=format, encoding=encoding, merge_duplicates=False)
+    mentions, _ = extract(papers, model=model, lexicon_paths=lexicon_paths)
+    in_text = mentions[mentions["field"] == "abstract"]
+    by_paper = {pid: group for pid, group in in_text.groupby("paper_id", sort=False)}
+    lines = []
+    for pid in papers["id"]:
+        group = by_paper.get(pid)
+        found = [] if group is None else [
+            {"start": int(r.start), "end": int(r.end), "text": r.text, "type": r.type,
+             "concept": r.concept_id}
+            for r in group.sort_values(["start", "end"]).itertuples()]
+        lines.append(json.dumps({"id": pid, "mentions": found}, ensure_ascii=False))
+    output = Path(output)
+    prepare_outdir(output.parent if str(output.parent) else ".")
+    outputs.write_text(output, "\n".join(lines) + ("\n" if lines else ""))
+    return papers.attrs["load_report"]
+
+
+__all__ = ["build", "extract_file", "BuildResult", "OutputError", "InputError", "DEFAULT_OUTDIR"]
