@@ -1,0 +1,87 @@
+"""Extraction speed: abstracts per second for one process, and the ratio to YAKE.
+
+The English abstracts of the sample corpus (titles included, as in production) are
+replicated to ``--n`` papers (20,000 by default) and run through
+:func:`conceptgraph.extract.nlp.extract_mentions` with the default pipeline; the
+pipeline build time is reported apart. YAKE (top 20 keyphrases per abstract, its
+default settings otherwise) runs in the same process on a subsample, and the
+bare ``spacy.blank("en")`` tokenizer on the same texts gives the floor.
+
+Usage::
+
+    python benchmarks/extract_speed.py [--n 20000] [--yake-n 300]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import time
+
+import pandas as pd
+
+from conceptgraph.extract import load
+from conceptgraph.extract.nlp import build_nlp, extract_mentions
+
+
+def corpus(n: int) -> pd.DataFrame:
+    """The sample corpus's English papers replicated to n rows, with unique ids."""
+    papers = load()
+    papers = papers[papers["lang"] == "en"][["id", "title", "abstract", "lang"]].reset_index(drop=True)
+    reps = -(-n // len(papers))
+    big = pd.concat([papers] * reps, ignore_index=True).iloc[:n].copy()
+    big["id"] = [f"{pid}-{i}" for i, pid in enumerate(big["id"])]
+    return big
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--n", type=int, default=20_000, help="abstracts to extract from")
+    ap.add_argument("--yake-n", type=int, default=300, help="abstracts for the YAKE comparison")
+    ap.add_argument("--batch-size", type=int, default=256)
+    a = ap.parse_args(argv)
+
+    papers = corpus(a.n)
+    texts = [t + "\n\n" + b if t else b for t, b in zip(papers["title"], papers["abstract"])]
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+          f"Python {platform.python_version()}")
+
+    t0 = time.perf_counter()
+    nlp = build_nlp()
+    build_s = time.perf_counter() - t0
+    print(f"pipeline build: {build_s:.2f} s  ({', '.join(nlp.pipe_names)})")
+
+    import spacy
+
+    blank = spacy.blank("en")
+    t0 = time.perf_counter()
+    for _ in blank.tokenizer.pipe(texts, batch_size=a.batch_size):
+        pass
+    tok_rate = len(texts) / (time.perf_counter() - t0)
+
+    t0, c0 = time.perf_counter(), time.process_time()
+    mentions, concepts = extract_mentions(papers, nlp=nlp, batch_size=a.batch_size)
+    ext_s, ext_cpu = time.perf_counter() - t0, time.process_time() - c0
+    rate = len(papers) / ext_s
+    print(f"extract_mentions: {len(papers)} abstracts in {ext_s:.2f} s = {rate:,.0f} abstracts/s "
+          f"({len(mentions):,} mentions, {len(concepts):,} concepts)")
+    # On a shared machine the wall clock also counts other processes; CPU time does not.
+    print(f"  CPU time {ext_cpu:.2f} s = {len(papers) / ext_cpu:,.0f} abstracts per CPU-second; "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    print(f"blank tokenizer alone: {tok_rate:,.0f} abstracts/s (extraction is {tok_rate / rate:.1f}x slower)")
+
+    import yake
+
+    kw = yake.KeywordExtractor(lan="en", top=20)
+    sub = papers["abstract"].iloc[:a.yake_n].tolist()
+    t0 = time.perf_counter()
+    for text in sub:
+        kw.extract_keywords(text)
+    yake_rate = len(sub) / (time.perf_counter() - t0)
+    print(f"YAKE top-20: {len(sub)} abstracts = {yake_rate:,.0f} abstracts/s")
+    print(f"ratio extract_mentions / YAKE: {rate / yake_rate:.1f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,245 @@
+"""Data files shared by the extraction components, loaded once per process.
+
+Everything tunable (head words, boundary words, the lexicon) lives in
+``extract/data``; this module reads it and offers the string normalisation that
+every component must agree on (:func:`norm_key`, :func:`slug`, :func:`singular`).
+
+Examples
+--------
+>>> norm_key("Dense Convolutional Networks") == norm_key("dense-convolutional network")
+True
+>>> slug("Fully-Convolutional Networks")
+'fully-convolutional-network'
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+PATTERNS_DIR = DATA_DIR / "patterns"
+LEXICON_DIR = DATA_DIR / "lexicon"
+
+TYPES = ("method", "architecture", "dataset", "task", "metric")
+
+_NON_ALNUM = re.compile(r"[^0-9a-z+]+")
+_SLUG_SPLIT = re.compile(r"[\s\-_/]+")
+_SLUG_DROP = re.compile(r"[^0-9a-z+.]+")
+_IRREGULAR = {"corpora": "corpus", "indices": "index", "matrices": "matrix", "vertices": "vertex",
+              "data": "data", "analyses": "analysis", "hypotheses": "hypothesis"}
+# Plural-looking words that are singular (or whose "s" belongs to the name).
+_KEEP_S = frozenset({"gaussian", "bias", "class", "loss", "less", "process", "analysis", "basis",
+                     "bus", "status", "focus", "consensus", "lens", "news", "series", "species",
+                     "physics", "mathematics", "statistics", "robustness", "darts", "axis",
+                     "atlas", "gas", "alias", "thesis", "synthesis", "corpus", "census",
+                     "apparatus", "radius", "calculus", "nucleus", "stimulus", "virus",
+                     "genus", "campus", "cityscapes", "places", "sms", "mars", "ms", "gps",
+                     "various", "previous", "numerous", "us", "is", "was", "has", "this",
+                     "its", "his", "thus", "yes", "tts", "cbs", "dms", "vos"})
+
+
+def read_list(name: str) -> frozenset[str]:
+    """Lowercased words of a one-per-line pattern file (``#`` starts a comment)."""
+    words = set()
+    for line in (PATTERNS_DIR / name).read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            words.add(line.lower())
+    return frozenset(words)
+
+
+@lru_cache(maxsize=None)
+def heads() -> dict[str, tuple[str, int]]:
+    """``head word -> (type, min_modifiers)`` from ``patterns/heads.tsv``."""
+    out = {}
+    for line in (PATTERNS_DIR / "heads.tsv").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        word, typ, min_mods = line.split("\t")
+        out[word.strip().lower()] = (typ.strip(), int(min_mods))
+    return out
+
+
+@lru_cache(maxsize=None)
+def pattern_list(name: str) -> frozenset[str]:
+    """Cached :func:`read_list`."""
+    return read_list(name)
+
+
+@lru_cache(maxsize=1)
+def common_words(min_log_prob: float = -14.0) -> frozenset[str]:
+    """Frequent English words (lowercase) from spacy-lookups-data's ``lexeme_prob`` table.
+
+    Used to tell a capitalised ordinary word ("Recent", "Experiments") from a
+    name ("Penn", "Cityscapes"). The spaCy ``Table`` keeps only string hashes, so
+    the packaged JSON is read directly.
+    """
+    import gzip
+    from importlib import resources
+
+    ref = resources.files("spacy_lookups_data") / "data" / "en_lexeme_prob.json.gz"
+    with ref.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as fh:
+        probs = json.load(fh)
+    return frozenset(w.lower() for w, p in probs.items() if p > min_log_prob and w.isalpha())
+
+
+@lru_cache(maxsize=1)
+def verb_only_words() -> frozenset[str]:
+    """Base forms that spacy-lookups-data lists as verbs but never as nouns or adjectives.
+
+    Such a word ("revive", "outperform") cannot sit inside a noun phrase, so the
+    chunker uses it as a boundary, which stands in for the missing POS tagger.
+    """
+    import gzip
+    from importlib import resources
+
+    ref = resources.files("spacy_lookups_data") / "data" / "en_lemma_index.json.gz"
+    with ref.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as fh:
+        index = json.load(fh)
+    return frozenset(index["verb"]) - frozenset(index["noun"]) - frozenset(index["adj"])
+
+
+@lru_cache(maxsize=200_000)
+def singular(word: str) -> str:
+    """Singular of a lowercase word: irregulars, the lemma table, then suffix rules.
+
+    >>> singular("networks"), singular("cnns"), singular("corpora"), singular("loss")
+    ('network', 'cnn', 'corpus', 'loss')
+    """
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    if len(word) <= 3 or word in _KEEP_S or not word.endswith("s") or word.endswith(("ss", "us", "is")):
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "xes", "ches", "shes")):
+        return word[:-2]
+    return word[:-1]
+
+
+@lru_cache(maxsize=1 << 18)
+def norm_key(text: str) -> str:
+    """Matching key: lowercase, last word singular, all separators removed.
+
+    >>> norm_key("ConvNets"), norm_key("Conv-Net"), norm_key("U^2-Net")
+    ('convnet', 'convnet', 'u2net')
+    """
+    words = [w for w in _NON_ALNUM.split(text.lower().replace("’", "").replace("'", "")) if w]
+    if not words:
+        return ""
+    words[-1] = singular(words[-1])
+    return "".join(words)
+
+
+@lru_cache(maxsize=1 << 18)
+def slug(text: str) -> str:
+    """Stable concept id for a phrase that is not in the lexicon.
+
+    >>> slug("Dynamic  Pooling"), slug("CNNs"), slug("WMT’15")
+    ('dynamic-pooling', 'cnn', 'wmt15')
+    """
+    words = [_SLUG_DROP.sub("", w) for w in _SLUG_SPLIT.split(text.lower().replace("’", "").replace("'", ""))]
+    words = [w.strip(".") for w in words]
+    words = [w for w in words if w]
+    if not words:
+        return ""
+    words[-1] = singular(words[-1])
+    return "-".join(words)
+
+
+def pluralize(word: str) -> str:
+    """English plural of a word, keeping its case pattern for acronyms ("CNN" -> "CNNs")."""
+    low = word.lower()
+    if not word[-1:].isalpha():
+        return word
+    if word.isupper() or word[-1].isupper():
+        return word + "s"
+    if low.endswith(("s", "x", "ch", "sh")):
+        return word + "es"
+    if low.endswith("y") and len(low) > 2 and low[-2] not in "aeiou":
+        return word[:-1] + "ies"
+    return word + "s"
+
+
+@dataclass
+class Entry:
+    """One canonical concept of the lexicon."""
+
+    id: str
+    label: str
+    type: str
+    aliases: list[str] = field(default_factory=list)
+    generic: bool = False
+    case_sensitive: list[str] = field(default_factory=list)
+
+
+def _read_entries(path: Path):
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".tsv":
+        for n, line in enumerate(text.splitlines(), 1):
+            if not line.strip() or line.startswith("#") or line.startswith("id\t"):
+                continue
+            cols = line.split("\t") + ["", "", "", "", ""]
+            if not cols[1].strip():
+                raise ValueError(f"{path}:{n}: a lexicon row needs at least id and label")
+            aliases = [a.strip() for a in cols[3].split("|") if a.strip()]
+            yield {"id": cols[0].strip(), "label": cols[1].strip(), "type": cols[2].strip() or "method",
+                   "aliases": aliases, "generic": cols[4].strip().lower() in ("1", "true", "yes")}
+    else:
+        for n, line in enumerate(text.splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                yield json.loads(line)
+            except json.JSONDecodeError as err:
+                raise ValueError(f"{path}:{n}: not JSON ({err})") from err
+
+
+class Lexicon:
+    """The typed lexicon: entries by id and an index from :func:`norm_key` to id.
+
+    Later files override earlier ones, so a user file can retype or regroup a
+    built-in alias.
+
+    Examples
+    --------
+    >>> lex = Lexicon.load()
+    >>> lex.lookup("DenseNets").id
+    'densenet'
+    """
+
+    def __init__(self, entries: dict[str, Entry]):
+        self.entries = entries
+        self.index: dict[str, str] = {}
+        for entry in entries.values():
+            for alias in [entry.label, *entry.aliases]:
+                key = norm_key(alias)
+                if key:
+                    self.index[key] = entry.id
+
+    @classmethod
+    def load(cls, paths=(), builtin: bool = True) -> "Lexicon":
+        return _load_lexicon(tuple(str(p) for p in paths), builtin)
+
+    def lookup(self, text: str) -> Entry | None:
+        cid = self.index.get(norm_key(text))
+        return self.entries.get(cid) if cid else None
+
+
+@lru_cache(maxsize=8)
+def _load_lexicon(paths: tuple[str, ...], builtin: bool) -> Lexicon:
+    files = sorted(LEXICON_DIR.glob("*.jsonl")) + sorted(LEXICON_DIR.glob("*.tsv")) if builtin else []
+    files += [Path(p) for p in paths]
+    entries: dict[str, Entry] = {}
+    for path in files:
+        for rec in _read_entries(path):
+            cid = rec.get("id") or slug(rec["label"])
+            typ = rec.get("type", "method").lower()
+            if typ not in TYPES:
+                raise ValueError(f"{path}: entry {cid!r} has unknown type {typ!r}; use one of {TYPES}")
+            entries[cid] = Entry(cid, rec["label"], typ, list(rec.get("aliases", [])),
+                                 bool(rec.get("generic", False)), list(rec.get("case_sensitive", [])))
+    return Lexicon(entries)

@@ -1,0 +1,193 @@
+"""Per-word features for the heuristic components, computed once per vocabulary entry.
+
+A blank spaCy pipeline has no tagger, so the name finder and the chunker classify
+tokens by shape and word lists. The classification depends only on the token's
+text, so it is cached by the token's ``orth`` hash: an abstract then costs one dict
+lookup per token rather than string tests and regexes per token.
+
+Examples
+--------
+>>> import spacy
+>>> nlp = spacy.blank("en")
+>>> table = TokenTable()
+>>> infos, spaces = table.infos(nlp("a DenseNet-based model."))
+>>> [i.kind for i in infos], spaces
+([0, 2, 1, 0, 2, 0], [1, 0, 0, 1, 0, 0])
+"""
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from spacy.attrs import IDX, LENGTH, ORTH, SPACY
+from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.tokens import Span
+
+from ._resources import common_words, heads, pattern_list, singular, verb_only_words
+
+BOUNDARY, HYPHEN, WORD, NUMBER = 0, 1, 2, 3
+_KEY = "cg_token_infos"
+ARCH_SUFFIXES = ("net", "nets", "former", "formers")  # how architecture names end: AlexNet, Reformer
+_NAMING_VERBS = frozenset({"called", "named", "dubbed", "termed", "coined", "nicknamed"})
+
+# A name has two capitals, a lower-then-upper change, or letters next to digits.
+_NAME_SHAPE = re.compile(r"^(?=.*[A-Za-z])(?:.*[A-Z].*[A-Z]|.*[a-z].*[A-Z]|.*[A-Za-z].*\d|.*\d.*[A-Za-z])")
+_NAME_CHARS = re.compile(r"^[A-Za-z0-9][\w.^+’'\-]*$")
+# Quantities and ordinals look digit-bearing but are not names: 10K, 3x3, 4th, 1.5M, 32x4d.
+_QUANTITY = re.compile(r"^\d+(?:[.,]\d+)?(?:[kKmMbBxX%]|th|st|nd|rd|ms|s|h|[KMGT]B|[KMGT]?FLOPs?|fps|x\d+[a-z]?)?$")
+_INITIALS = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]?$|[A-Za-z]\.[A-Z]")  # U.S., e.g., W.Xiong
+# Lowercase words with digits are names when long and year-free ("word2vec", "text8");
+# short ones or ones with a year are labels and citation keys ("aff1", "kingma2013auto").
+_LOWER_DIGIT_JUNK = re.compile(r"^[a-z](?:.*\d{4}|[a-z0-9]{0,3}$)")
+_WORDISH = re.compile(r"^[A-Za-z][A-Za-z0-9.^+’'\-]*$")
+_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+# Stop words that also serve as noun modifiers in technical phrases ("top layer", "full model").
+_STOP_KEEP = frozenset({"top", "bottom", "full", "front", "back", "side", "part", "first", "last", "third"})
+
+
+def _ing_base(word: str) -> set[str]:
+    """Candidate base verbs of an -ing form: apply-ing, combin(e)-ing, runn-ing -> run."""
+    stem = word[:-3]
+    out = {stem, stem + "e"}
+    if len(stem) > 2 and stem[-1] == stem[-2]:
+        out.add(stem[:-1])
+    return out
+
+
+class TokInfo(NamedTuple):
+    """Features of one word form."""
+
+    kind: int          # BOUNDARY, HYPHEN, WORD or NUMBER
+    lower: str
+    name: bool         # shaped like a name: BinaryConnect, CIFAR-10, LSTM, word2vec
+    title: bool        # capitalised ordinary-looking word: Penn, Residual
+    head: tuple | None  # (type, min_modifiers) when the singular form is a head word
+    trim: bool         # evaluative modifier removed from a phrase's left edge
+    verb_ed: bool      # -ed form that is not a listed noun modifier: a clause boundary
+    ing: bool          # -ing form: a verb at the start of a phrase, a noun inside it
+    common: bool       # a frequent English word
+    plural: bool = False  # a lowercase plural: English compounds take singular modifiers, so it ends a phrase
+    opens_run: bool = False  # a word that can start a name run (name-shaped or capitalised)
+    is_head: bool = False  # a word whose singular is a head word
+    names_next: bool = False  # "called", "dubbed": the words after it are a name
+
+
+CANDIDATES = "cg_candidates"
+
+
+def put_candidates(doc, key: str, cands: list[tuple[int, int, str, str]], write_spans: bool) -> None:
+    """Record a component's candidates ``(start, end, type, concept_id or "")`` under ``key``.
+
+    They are kept as tuples in ``doc.user_data`` for ``cg_normalize``; creating a
+    ``Span`` costs several token look-ups, so the ``doc.spans[key]`` view is only
+    written when asked for (``write_spans``: inspection, debugging).
+    """
+    doc.user_data.setdefault(CANDIDATES, {})[key] = cands
+    if write_spans:
+        doc.spans[key] = [Span(doc, s, e, label=t, kb_id=k) for s, e, t, k in cands]
+
+
+def get_candidates(doc, key: str) -> list[tuple[int, int, str, str]]:
+    """Candidates recorded by :func:`put_candidates` (empty when the component did not run)."""
+    return doc.user_data.get(CANDIDATES, {}).get(key, [])
+
+
+def release(doc) -> None:
+    """Drop the working data the components left in ``doc.user_data``."""
+    doc.user_data.pop(_KEY, None)
+    doc.user_data.pop(CANDIDATES, None)
+
+
+_SHARED = None
+
+
+def shared_table() -> "TokenTable":
+    """The process-wide :class:`TokenTable` (its cache is shared by all components)."""
+    global _SHARED
+    if _SHARED is None:
+        _SHARED = TokenTable()
+    return _SHARED
+
+
+class TokenTable:
+    """Cache of :class:`TokInfo` by token orth id."""
+
+    def __init__(self):
+        self._cache: dict[int, TokInfo] = {}
+        self._stop = (STOP_WORDS - _STOP_KEEP) | pattern_list("boundary_words.txt")
+        self._name_stop = pattern_list("name_stop.txt")
+        self._trim = pattern_list("trim_words.txt")
+        self._participles = pattern_list("participles.txt")
+        self._heads = heads()
+        self._common = common_words()
+        self._verbs = verb_only_words()
+        self._ing_nouns = pattern_list("ing_nouns.txt")
+
+    def infos(self, doc) -> tuple[list[TokInfo], list[int]]:
+        """Features of every token of ``doc`` and its trailing-whitespace flags.
+
+        Reads token ids with ``Doc.to_array`` instead of creating a ``Token`` per
+        token (most of the cost of a Python loop over a doc), and keeps the result in
+        ``doc.user_data`` so the components after the first one reuse it;
+        ``cg_normalize`` removes it (:func:`release`).
+        """
+        got = doc.user_data.get(_KEY)
+        if got is not None and len(got[0]) == len(doc):
+            return got[0], got[1]
+        arr = doc.to_array([ORTH, SPACY, IDX, LENGTH])
+        orths = arr[:, 0].tolist()
+        out = list(map(self._cache.get, orths))
+        if None in out:
+            strings = doc.vocab.strings
+            for k, got in enumerate(out):
+                if got is None:
+                    got = self._cache.get(orths[k])
+                    if got is None:
+                        got = self._cache[orths[k]] = self._compute(strings[orths[k]])
+                    out[k] = got
+        starts = arr[:, 2].tolist()
+        ends = (arr[:, 2] + arr[:, 3]).tolist()
+        doc.user_data[_KEY] = (out, arr[:, 1].tolist(), starts, ends)
+        return out, doc.user_data[_KEY][1]
+
+    def offsets(self, doc) -> tuple[list[int], list[int]]:
+        """Character start and end of every token (computed with :meth:`infos`)."""
+        self.infos(doc)
+        got = doc.user_data[_KEY]
+        return got[2], got[3]
+
+    def _compute(self, text: str) -> TokInfo:
+        lower = text.lower()
+        if text == "-":
+            return TokInfo(HYPHEN, lower, False, False, None, False, False, False, False)
+        if _NUMBER.match(text):
+            return TokInfo(NUMBER, lower, False, False, None, False, False, False, False)
+        if lower in _NAMING_VERBS:
+            return TokInfo(BOUNDARY, lower, False, False, None, False, False, False, True, names_next=True)
+        if text[1:].islower() and (lower in self._verbs or (lower.endswith("s") and singular(lower) in self._verbs)):
+            return TokInfo(BOUNDARY, lower, False, False, None, False, False, False, False)
+        if not _WORDISH.match(text) or lower in self._stop:
+            if _NAME_CHARS.match(text) and _NAME_SHAPE.match(text) and lower not in self._stop:
+                pass  # digit-first names such as 300W or 3DMM
+            else:
+                return TokInfo(BOUNDARY, lower, False, False, None, False, False, False, False)
+        name = (len(text) >= 2 and bool(_NAME_SHAPE.match(text)) and bool(_NAME_CHARS.match(text))
+                and lower not in self._name_stop and singular(lower) not in self._name_stop
+                and not _QUANTITY.match(text) and not _INITIALS.search(text)
+                and not _LOWER_DIGIT_JUNK.match(text))
+        title = text[:1].isupper() and text[1:].islower() and text.isalpha() and len(text) > 1
+        # A capitalised coinage ending like an architecture ("Frobnet", "Reformer") is a name.
+        name = name or (title and lower.endswith(ARCH_SUFFIXES)
+                        and lower not in self._common)
+        head = self._heads.get(singular(lower)) or self._heads.get(lower)
+        verb_ed = (lower.endswith("ed") and len(lower) > 4 and lower not in self._participles
+                   and "-" not in lower)
+        if text.islower() and lower.endswith("ing") and head is None and lower not in self._ing_nouns \
+                and _ing_base(lower) & self._verbs:
+            # "applying", "employing": the participle of a verb that is never a noun opens a clause.
+            return TokInfo(BOUNDARY, lower, False, False, None, False, False, False, False)
+        plural = (text.islower() and len(lower) > 3 and singular(lower) != lower and not lower.endswith("ics")
+                  and lower.isalpha())
+        return TokInfo(WORD, lower, name, title, head, lower in self._trim, verb_ed,
+                       lower.endswith("ing") and len(lower) > 5, lower in self._common, plural,
+                       name or title, head is not None)

@@ -1,0 +1,157 @@
+"""``cg_abbreviations``: long form "(SHORT)" pairs, Schwartz–Hearst style.
+
+For every parenthesis holding a short form (2–12 characters, a capital letter, no
+space), the long form is the shortest run of preceding words in which the short
+form's characters occur in order, its first character starting a word
+(Schwartz & Hearst, 2003). "densely connected bidirectional LSTM (DC-Bi-LSTM)"
+gives the pair ("densely connected bidirectional LSTM", "DC-Bi-LSTM").
+
+Pairs go to ``doc.spans[long_key]`` and ``doc.spans[short_key]`` (same order, so
+the i-th long form belongs to the i-th short form), and as token offsets
+``(long_start, long_end, short_start, short_end)`` to the candidate list named after
+the component (``cg_abbreviations``, read by ``cg_normalize``), which gives both one
+concept, and :func:`conceptgraph.extract.nlp.extract_mentions` extends that across
+the corpus.
+
+Config
+------
+max_short_len : int, longest short form (default 12).
+long_key, short_key : span group names.
+
+Examples
+--------
+>>> import spacy
+>>> from conceptgraph.extract import components
+>>> nlp = spacy.blank("en")
+>>> _ = nlp.add_pipe("cg_abbreviations")
+>>> doc = nlp("We use a densely connected bidirectional LSTM (DC-Bi-LSTM) here.")
+>>> doc.spans["cg_abbrev_long"][0].text, doc.spans["cg_abbrev_short"][0].text
+('densely connected bidirectional LSTM', 'DC-Bi-LSTM')
+"""
+from __future__ import annotations
+
+import numpy as np
+from spacy.attrs import ORTH
+from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ._tokens import CANDIDATES, shared_table
+
+_OPEN, _CLOSE = "(", ")"
+_LF_STOP = frozenset(",;:.!?()[]{}\"“”")
+_SKIP_END = frozenset("\"'“”‘’")
+
+
+def schwartz_hearst(short: str, words: list[str]) -> int | None:
+    """Index of the first word of the long form of ``short`` in ``words``, or None.
+
+    ``words`` are the words before the parenthesis, in order.
+
+    >>> schwartz_hearst("DARTS", "is Differentiable ARchiTecture Search".split())
+    1
+    >>> schwartz_hearst("CNN", "a convolutional neural network".split())
+    1
+    """
+    # Characters of the candidate text with the index of the word each belongs to,
+    # and whether it starts that word.
+    chars = []
+    for wi, word in enumerate(words):
+        for ci, ch in enumerate(word):
+            chars.append((ch.lower(), wi, ci == 0))
+    s_idx, l_idx = len(short) - 1, len(chars) - 1
+    while s_idx >= 0:
+        c = short[s_idx].lower()
+        if not c.isalnum():
+            s_idx -= 1
+            continue
+        while l_idx >= 0 and (chars[l_idx][0] != c or (s_idx == 0 and not chars[l_idx][2])):
+            l_idx -= 1
+        if l_idx < 0:
+            return None
+        l_idx -= 1
+        s_idx -= 1
+    return chars[l_idx + 1][1]
+
+
+def is_short_form(text: str, max_len: int) -> bool:
+    """Short-form test: 2..max_len characters, no space, a capital, starts alphanumeric.
+
+    >>> is_short_form("DC-Bi-LSTM", 12), is_short_form("see", 12), is_short_form("ii", 12)
+    (True, False, False)
+    """
+    return (2 <= len(text) <= max_len and " " not in text and text[0].isalnum()
+            and any(c.isupper() for c in text) and sum(c.isalpha() for c in text) >= 2)
+
+
+class AbbreviationDetector:
+    """Pipeline component: finds long form / short form pairs (see module docs)."""
+
+    def __init__(self, name: str, max_short_len: int, long_key: str, short_key: str):
+        self.name = name
+        self.max_short_len = max_short_len
+        self.long_key = long_key
+        self.short_key = short_key
+        self.table = shared_table()
+
+    def __call__(self, doc: Doc) -> Doc:
+        longs, shorts, pairs = [], [], []
+        orths = doc.to_array(ORTH)
+        n = len(orths)
+        open_id, close_id = doc.vocab.strings[_OPEN], doc.vocab.strings[_CLOSE]
+        # Only the few "(" tokens are visited, found without a Python loop over tokens.
+        for i in np.flatnonzero(orths == open_id).tolist():
+            # The short form: the tokens up to the next ")" (at most 6), no space inside.
+            j = i + 1
+            while j < n and j - i <= 6 and orths[j] != open_id and orths[j] != close_id:
+                j += 1
+            if j >= n or orths[j] != close_id or j == i + 1:
+                continue
+            short = doc[i + 1:j]
+            if not is_short_form(short.text, self.max_short_len):
+                continue
+            pair = self._long_form(doc, i, short.text)
+            if pair is not None:
+                pairs.append((pair[0], pair[1], i + 1, j))
+                longs.append(doc[pair[0]:pair[1]])
+                shorts.append(short)
+        doc.user_data.setdefault(CANDIDATES, {})[self.name] = pairs
+        if pairs:  # most abstracts have none: skip creating empty span groups
+            doc.spans[self.long_key] = longs
+            doc.spans[self.short_key] = shorts
+        return doc
+
+    def _long_form(self, doc: Doc, open_i: int, short: str) -> tuple[int, int] | None:
+        infos, _spaces = self.table.infos(doc)
+        end = open_i
+        while end > 0 and infos[end - 1].lower in _SKIP_END:
+            end -= 1
+        max_words = min(len(short) + 5, 2 * len(short))
+        # Collect up to max_words words back, stopping at clause punctuation.
+        start, words = end, 0
+        while start > 0 and words < max_words:
+            low = infos[start - 1].lower
+            if low in _LF_STOP or low.isspace():
+                break
+            start -= 1
+            if low != "-":
+                words += 1
+        if start == end:
+            return None
+        first = schwartz_hearst(short, [infos[k].lower for k in range(start, end)])
+        if first is None:
+            return None
+        lf_start = start + first
+        # A long form does not start with a function word ("the", "of").
+        while lf_start < end and infos[lf_start].lower in STOP_WORDS:
+            lf_start += 1
+        if lf_start >= end or short.lower() == "".join(infos[k].lower for k in range(lf_start, end)):
+            return None
+        return lf_start, end
+
+
+@Language.factory("cg_abbreviations", default_config={"max_short_len": 12, "long_key": "cg_abbrev_long",
+                                                      "short_key": "cg_abbrev_short"})
+def make_abbreviation_detector(nlp: Language, name: str, max_short_len: int, long_key: str, short_key: str):
+    """Factory of :class:`AbbreviationDetector`."""
+    return AbbreviationDetector(name, max_short_len, long_key, short_key)

@@ -1,0 +1,146 @@
+"""``cg_chunks``: unseen noun phrases typed by their head word.
+
+Without a tagger, a phrase is found from its head: a word listed in
+``patterns/heads.tsv`` ("network", "dataset", "pooling", ...) that ends a phrase
+(the next token is not a word continuing it). The phrase extends left over
+content words, joined hyphen compounds ("CNN-based", "fully-convolutional") and
+version numbers after names, and stops at stop words, punctuation, listed
+boundary verbs, verb-only words and their -ing forms ("applying"), -ed verb forms
+that are not listed noun modifiers, and lowercase plurals (English compounds take
+singular modifiers, so in "DQN combines Q-learning" the phrase is "Q-learning"). Evaluative
+modifiers ("novel", "efficient") are trimmed from the left, as is an -ing verb
+that opens the phrase after a preposition ("by training deep networks"). The head
+decides the type; heads marked in the file need one modifier ("deep models") or
+a name-like one ("COCO test-dev set").
+
+When the pipeline has a parser (``build_nlp(model="en_core_web_sm")``), spaCy's
+noun chunks are used instead, with the same head typing and trimming.
+
+Config
+------
+max_tokens : int, longest phrase in tokens (default 7).
+use_noun_chunks : bool, prefer the parser's noun chunks when present (default True).
+spans_key : str, name of the candidate list (default ``"cg_chunks"``).
+write_spans : bool, also write them to ``doc.spans[spans_key]`` (default False).
+
+Examples
+--------
+>>> import spacy
+>>> from conceptgraph.extract import components
+>>> nlp = spacy.blank("en")
+>>> _ = nlp.add_pipe("cg_chunks", config={"write_spans": True})
+>>> doc = nlp("We then use a dynamic pooling over CNN-based systems.")
+>>> [(s.text, s.label_) for s in doc.spans["cg_chunks"]]
+[('dynamic pooling', 'method'), ('CNN-based systems', 'method')]
+"""
+from __future__ import annotations
+
+from itertools import compress
+from operator import attrgetter
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ._tokens import BOUNDARY, HYPHEN, NUMBER, WORD, put_candidates, shared_table
+
+_IS_HEAD = attrgetter("is_head")
+_DETERMINERS = frozenset({"the", "a", "an", "our", "their", "its", "this", "these", "those", "each",
+                          "every", "his", "her", "your", "my", "that"})
+
+
+class Chunker:
+    """Pipeline component: head-typed phrase candidates (see module docs)."""
+
+    def __init__(self, name: str, max_tokens: int, use_noun_chunks: bool, spans_key: str, write_spans: bool):
+        self.name = name
+        self.max_tokens = max_tokens
+        self.use_noun_chunks = use_noun_chunks
+        self.spans_key = spans_key
+        self.write_spans = write_spans
+        self.table = shared_table()
+
+    def __call__(self, doc: Doc) -> Doc:
+        infos, spaces = self.table.infos(doc)
+        if self.use_noun_chunks and doc.has_annotation("DEP"):
+            cands = self._from_noun_chunks(doc, infos, spaces)
+        else:
+            cands = []
+            for i in compress(range(len(infos)), map(_IS_HEAD, infos)):
+                found = self._phrase(infos, spaces, i)
+                if found is not None:
+                    cands.append(found)
+        put_candidates(doc, self.spans_key, cands, self.write_spans)
+        return doc
+
+    @staticmethod
+    def _joined(spaces: list[int], k: int) -> bool:
+        """Token k is a hyphen glued to both neighbours."""
+        return 0 < k < len(spaces) - 1 and not spaces[k - 1] and not spaces[k]
+
+    def _phrase(self, infos, spaces, i: int) -> tuple[int, int, str, str] | None:
+        """(start, end, type, "") of the phrase headed by token i, or None."""
+        n = len(infos)
+        if i + 1 < n:
+            nxt = infos[i + 1]
+            if (nxt.kind == WORD and not nxt.verb_ed) or (nxt.kind == HYPHEN and self._joined(spaces, i + 1)):
+                return None  # the phrase goes on: this word is a modifier, not the head
+        j = i
+        while j > 0 and i - j < self.max_tokens:
+            p = infos[j - 1]
+            glued = j >= 2 and infos[j - 2].kind == HYPHEN and self._joined(spaces, j - 2)
+            if p.kind == WORD and (not p.verb_ed or glued) and not (p.plural and not glued):
+                j -= 1
+            elif p.kind == HYPHEN and self._joined(spaces, j - 1) and infos[j - 2].kind in (WORD, NUMBER):
+                j -= 1
+            elif p.kind == BOUNDARY and glued and p.lower.isalpha():
+                j -= 1  # the right part of "CNN-based", "state-of-the-art"
+            elif p.kind == NUMBER and j >= 2 and infos[j - 2].kind == WORD and (infos[j - 2].name
+                                                                               or infos[j - 2].title):
+                j -= 1  # "Atari 2600 games"
+            else:
+                break
+        s = self._trim(infos, spaces, j, i)
+        typ, min_mods = infos[i].head
+        mods = [infos[k] for k in range(s, i) if infos[k].kind in (WORD, NUMBER)]
+        if min_mods == 1 and not mods:
+            return None
+        if min_mods == 2 and not any(m.name or m.title or m.kind == NUMBER for m in mods):
+            return None
+        return s, i + 1, typ, ""
+
+    @staticmethod
+    def _trim(infos, spaces, s: int, i: int) -> int:
+        """First token of the phrase s..i once leading modifiers that are not part of it are dropped."""
+        while s < i:
+            inf = infos[s]
+            if inf.kind in (HYPHEN, NUMBER, BOUNDARY) or inf.trim:
+                s += 1
+            elif s > 0 and infos[s - 1].kind == HYPHEN and not spaces[s - 1]:
+                s += 1  # a fragment of a compound whose left part we could not include
+            elif inf.ing and (s == 0 or (infos[s - 1].kind == BOUNDARY and infos[s - 1].lower not in _DETERMINERS)):
+                s += 1  # "by training deep networks": a verb, not a modifier
+            else:
+                break
+        return s
+
+    def _from_noun_chunks(self, doc: Doc, infos, spaces) -> list[tuple[int, int, str, str]]:
+        spans = []
+        for chunk in doc.noun_chunks:
+            i = chunk.end - 1
+            head = infos[i].head
+            if head is None:
+                continue
+            s = self._trim(infos, spaces, chunk.start, i)
+            mods = [infos[k] for k in range(s, i) if infos[k].kind in (WORD, NUMBER)]
+            if (head[1] == 1 and not mods) or (head[1] == 2 and not any(m.name or m.title for m in mods)):
+                continue
+            spans.append((s, i + 1, head[0], ""))
+        return spans
+
+
+@Language.factory("cg_chunks", default_config={"max_tokens": 7, "use_noun_chunks": True,
+                                               "spans_key": "cg_chunks", "write_spans": False})
+def make_chunker(nlp: Language, name: str, max_tokens: int, use_noun_chunks: bool, spans_key: str,
+                 write_spans: bool):
+    """Factory of :class:`Chunker`."""
+    return Chunker(name, max_tokens, use_noun_chunks, spans_key, write_spans)

@@ -1,0 +1,179 @@
+"""``cg_names``: named contributions and other names the lexicon does not know.
+
+A name is a run of name-shaped words (CamelCase, mixed case, acronyms,
+digit-bearing: BinaryConnect, N-BEATS, GaNDLF, U^2-Net, CIFAR-10), optionally with
+capitalised words, joined hyphens and version numbers around them ("Faster R-CNN",
+"PASCAL VOC 2012"). A run of two or more capitalised words outside a Title Case
+title also counts ("Penn Treebank", "Dual Path Network"), which is how
+contributions introduced by "we propose X" or "called X" are usually written; a
+capitalised frequent word opening a sentence is not part of a name.
+
+Typing, in order: a following dataset head word is absorbed ("COCO dataset" ->
+dataset); the run's last word as a head word ("Highway Networks" -> architecture);
+a "-Net"/"former" suffix -> architecture; evaluation context ("results on X",
+"experiments on X") -> dataset; otherwise method.
+
+Config
+------
+title_case_runs : bool, accept runs of two or more capitalised words (default True).
+context_typing : bool, use the evaluation context to find datasets (default True).
+naming_verbs : bool, take the words after "called/named/dubbed/termed" as a name even in
+    lowercase ("a regulariser called mixout") (default True).
+spans_key : str, name of the candidate list (default ``"cg_names"``).
+write_spans : bool, also write them to ``doc.spans[spans_key]`` (default False).
+
+Examples
+--------
+>>> import spacy
+>>> from conceptgraph.extract import components
+>>> nlp = spacy.blank("en")
+>>> _ = nlp.add_pipe("cg_names", config={"write_spans": True})
+>>> doc = nlp("We propose BinaryConnect and report results on SVHN.")
+>>> [(s.text, s.label_) for s in doc.spans["cg_names"]]
+[('BinaryConnect', 'method'), ('SVHN', 'dataset')]
+"""
+from __future__ import annotations
+
+from itertools import compress
+from operator import attrgetter
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ._resources import pattern_list
+from ._tokens import ARCH_SUFFIXES, HYPHEN, NUMBER, WORD, put_candidates, shared_table
+
+_OPENS_RUN = attrgetter("opens_run")
+_NAMES_NEXT = attrgetter("names_next")
+_QUOTES = frozenset({'"', "'", "“", "”", "‘", "’", "``", "''"})
+_SENT_END = frozenset({".", "!", "?", ":", ";"})
+_EVAL_PREP = frozenset({"on", "across", "over"})
+
+
+class NameFinder:
+    """Pipeline component: typed name candidates (see module docs)."""
+
+    def __init__(self, name: str, title_case_runs: bool, context_typing: bool, naming_verbs: bool, spans_key: str,
+                 write_spans: bool):
+        self.naming_verbs = naming_verbs
+        self.name = name
+        self.title_case_runs = title_case_runs
+        self.context_typing = context_typing
+        self.spans_key = spans_key
+        self.write_spans = write_spans
+        self.table = shared_table()
+        self.eval_words = pattern_list("evaluation_words.txt")
+
+    def __call__(self, doc: Doc) -> Doc:
+        infos, spaces = self.table.infos(doc)
+        n = len(doc)
+        title_end = doc.user_data.get("cg_title_tokens", 0)
+        spans = []
+        done = 0  # tokens before this index already belong to a run
+        # Visit only the tokens that can open a run, selected without a Python-level test per token.
+        for i in compress(range(n), map(_OPENS_RUN, infos)):
+            if i < done:
+                continue
+            j = i
+            # Extend the run to the right over names, capitalised words, joined hyphens and numbers.
+            while j < n:
+                inf = infos[j]
+                if inf.kind == WORD and (inf.name or inf.title):
+                    j += 1
+                elif inf.kind == HYPHEN and j + 1 < n and not spaces[j - 1] and not spaces[j] \
+                        and infos[j + 1].kind in (WORD, NUMBER) and (infos[j + 1].name or infos[j + 1].title
+                                                                  or infos[j + 1].kind == NUMBER):
+                    j += 1
+                elif inf.kind == NUMBER and j > i and infos[j - 1].kind == WORD:
+                    j += 1
+                else:
+                    break
+            start = i
+            # A capitalised common word opening a sentence is not part of a name ("Recent ResNets").
+            sent_start = start == 0 or start == title_end or infos[start - 1].lower in _SENT_END \
+                or infos[start - 1].lower.isspace()
+            while start < j and not infos[start].name and infos[start].common \
+                    and (sent_start or infos[start].trim):
+                start += 1
+                sent_start = False
+            while j > start and infos[j - 1].kind == HYPHEN:
+                j -= 1
+            if start < j and self._accept(infos, start, j, start < title_end):
+                typed = self._typed(infos, start, j)
+                if typed is not None:
+                    spans.append(typed)
+            done = max(j, i + 1)
+        if self.naming_verbs:
+            spans.extend(self._named(infos, spaces, done_runs={(s, e) for s, e, _t, _k in spans}))
+        put_candidates(doc, self.spans_key, spans, self.write_spans)
+        return doc
+
+    def _named(self, infos, spaces, done_runs) -> list[tuple[int, int, str, str]]:
+        """Names introduced by "called X", "dubbed X" although written in lowercase ("called mixout")."""
+        out = []
+        n = len(infos)
+        for i in compress(range(n), map(_NAMES_NEXT, infos)):
+            k = i + 1
+            while k < n and infos[k].lower in _QUOTES:
+                k += 1
+            if k < n and infos[i].lower == "named" and infos[k].lower.startswith("entit"):
+                continue  # "named entities" is a term, not a naming
+            end = k
+            # At most three words (joined hyphens do not count), up to a boundary or a clause.
+            words = 0
+            while end < n and words < 3 and (infos[end].kind in (WORD, NUMBER) or (
+                    infos[end].kind == HYPHEN and not spaces[end - 1] and not spaces[end])):
+                words += infos[end].kind != HYPHEN
+                end += 1
+            while end > k and infos[end - 1].kind == HYPHEN:
+                end -= 1
+            if end > k and (k, end) not in done_runs and not any(infos[m].opens_run for m in range(k, end)):
+                last = infos[end - 1]
+                typ = last.head[0] if last.head is not None else (
+                    "architecture" if last.lower.endswith(ARCH_SUFFIXES) else "method")
+                out.append((k, end, typ, ""))
+        return out
+
+    def _accept(self, infos, start, end, in_title) -> bool:
+        if any(infos[k].name for k in range(start, end)):
+            return True
+        # Capitalised words only: a multi-word name, unless in a Title Case title.
+        return self.title_case_runs and not in_title and end - start >= 2
+
+    def _typed(self, infos, start: int, end: int) -> tuple[int, int, str, str] | None:
+        n = len(infos)
+        last = infos[end - 1]
+        # "COCO dataset", "Penn Treebank corpus": absorb the dataset head word.
+        if end < n and infos[end].head is not None and infos[end].head[0] == "dataset":
+            return start, end + 1, "dataset", ""
+        if last.head is not None and last.kind == WORD and not last.name:
+            if last.head[1] == 2 and not any(infos[k].name or not infos[k].common for k in range(start, end - 1)):
+                return None  # "Relational Databases": a topic, not a named dataset
+            return start, end, last.head[0], ""
+        if last.lower.endswith(ARCH_SUFFIXES) and last.name:
+            return start, end, "architecture", ""
+        if self.context_typing and self._evaluated_on(infos, start):
+            return start, end, "dataset", ""
+        return start, end, "method", ""
+
+    def _evaluated_on(self, infos, start: int) -> bool:
+        # "results on X", "experiments on A , B and X": walk back over a list of names
+        # to the preposition, then look for evaluation words just before it.
+        k = start - 1
+        while k >= 0 and (infos[k].kind in (WORD, NUMBER, HYPHEN) and (infos[k].name or infos[k].title
+                                                                       or infos[k].kind != WORD)
+                          or infos[k].lower in (",", "and", "or", "the", "both", "well", "as")):
+            k -= 1
+        if k < 0 or infos[k].lower not in _EVAL_PREP:
+            return False
+        lo = max(0, k - 8)
+        return any(infos[m].lower in self.eval_words for m in range(lo, k))
+
+
+@Language.factory("cg_names", default_config={"title_case_runs": True, "context_typing": True,
+                                              "naming_verbs": True, "spans_key": "cg_names",
+                                              "write_spans": False})
+def make_name_finder(nlp: Language, name: str, title_case_runs: bool, context_typing: bool, naming_verbs: bool,
+                     spans_key: str, write_spans: bool):
+    """Factory of :class:`NameFinder`."""
+    return NameFinder(name, title_case_runs, context_typing, naming_verbs, spans_key, write_spans)
