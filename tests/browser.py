@@ -1,0 +1,261 @@
+"""A tiny headless-Chromium driver for the viewer's browser tests (standard library only).
+
+It starts Debian's ``chromedriver`` and speaks the W3C WebDriver protocol to
+it over plain HTTP (``urllib``), plus two chromedriver extensions: the log
+endpoint (console messages and the DevTools ``performance`` log, which lists
+every network request) and ``goog/cdp/execute`` (to install a dialog recorder
+before any page script runs). No selenium, no websockets.
+
+    with Browser() as b:
+        b.get(Path("map.html").as_uri())
+        b.wait_for("window.cg && window.cg.ready")
+        b.execute("return cg.stats()")
+
+``find_chromium()`` returns ``(chromium, chromedriver)`` or None; tests skip
+with the reason when they are missing.
+"""
+from __future__ import annotations
+
+import base64
+import json
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--no-default-browser-check",
+    "--disable-extensions", "--disable-default-apps", "--disable-dev-shm-usage", "--mute-audio",
+    "--hide-scrollbars", "--force-device-scale-factor=1",
+]
+
+# Installed before any page script: records dialogs instead of opening them.
+DIALOG_RECORDER = """
+(function () {
+  window.__cgDialogs = [];
+  ['alert', 'confirm', 'prompt', 'print'].forEach(function (name) {
+    var record = function () { window.__cgDialogs.push([name, String(arguments[0])]); };
+    try { Object.defineProperty(window, name, { value: record, writable: false, configurable: false }); }
+    catch (e) { window[name] = record; }
+  });
+})();
+"""
+
+WEB_ELEMENT = "element-6066-11e4-a52e-4f735466cecf"
+
+
+def find_chromium():
+    """Paths of (chromium, chromedriver), or None when either is missing."""
+    browser = (os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+               or shutil.which("google-chrome"))
+    driver = os.environ.get("CHROMEDRIVER") or shutil.which("chromedriver")
+    if not driver and os.path.exists("/usr/bin/chromedriver"):
+        driver = "/usr/bin/chromedriver"
+    if not browser or not driver:
+        return None
+    return browser, driver
+
+
+class WebDriverError(RuntimeError):
+    def __init__(self, error, message):
+        super().__init__(f"{error}: {message}")
+        self.error = error
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Browser:
+    """One headless Chromium session driven through chromedriver."""
+
+    def __init__(self, width: int = 1400, height: int = 900, timeout: float = 60.0):
+        found = find_chromium()
+        if not found:
+            raise RuntimeError("chromium and chromedriver are needed (apt-get install chromium chromium-driver)")
+        browser, driver = found
+        self.timeout = timeout
+        self._profile = tempfile.mkdtemp(prefix="cg-chromium-")
+        self.port = _free_port()
+        self._log = open(os.path.join(self._profile, "chromedriver.log"), "wb")
+        self._proc = subprocess.Popen([driver, f"--port={self.port}"], stdout=self._log, stderr=subprocess.STDOUT)
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.session = None
+        try:
+            self._wait_driver()
+            args = CHROMIUM_ARGS + [f"--user-data-dir={os.path.join(self._profile, 'profile')}",
+                                    f"--window-size={width},{height}"]
+            caps = {"capabilities": {"alwaysMatch": {
+                "browserName": "chrome",
+                "unhandledPromptBehavior": "ignore",
+                "goog:chromeOptions": {"binary": browser, "args": args},
+                "goog:loggingPrefs": {"browser": "ALL", "performance": "ALL"},
+            }}}
+            value = self._call("POST", "/session", caps)
+            self.session = value["sessionId"]
+            self._s = f"/session/{self.session}"
+            self._call("POST", self._s + "/timeouts", {"script": int(timeout * 1000), "pageLoad": int(timeout * 1000)})
+            self.cdp("Page.addScriptToEvaluateOnNewDocument", {"source": DIALOG_RECORDER})
+            # the viewport itself is width x height (the window would be a little larger)
+            self.cdp("Emulation.setDeviceMetricsOverride",
+                     {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+        except BaseException:
+            self.close()
+            raise
+
+    # -- plumbing
+    def _wait_driver(self):
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(self.base + "/status", timeout=2) as r:
+                    if json.load(r)["value"].get("ready"):
+                        return
+            except (OSError, ValueError, KeyError):
+                pass
+            if self._proc.poll() is not None:
+                raise RuntimeError("chromedriver exited at start")
+            time.sleep(0.1)
+        raise RuntimeError("chromedriver did not start")
+
+    def _call(self, method, path, body=None, timeout=None):
+        data = json.dumps(body).encode() if body is not None else (b"{}" if method == "POST" else None)
+        req = urllib.request.Request(self.base + path, data=data, method=method,
+                                     headers={"Content-Type": "application/json; charset=utf-8"})
+        try:
+            with urllib.request.urlopen(req, timeout=timeout or self.timeout + 30) as r:
+                payload = json.load(r)
+        except urllib.error.HTTPError as e:
+            try:
+                payload = json.load(e)
+            except ValueError:
+                raise WebDriverError("http", str(e)) from None
+        value = payload.get("value")
+        if isinstance(value, dict) and "error" in value:
+            raise WebDriverError(value["error"], value.get("message", ""))
+        return value
+
+    def cdp(self, cmd: str, params: dict | None = None):
+        return self._call("POST", self._s + "/goog/cdp/execute", {"cmd": cmd, "params": params or {}})
+
+    # -- navigation and scripts
+    def get(self, url: str):
+        self._call("POST", self._s + "/url", {"url": url})
+
+    def execute(self, script: str, *args):
+        return self._call("POST", self._s + "/execute/sync", {"script": script, "args": list(args)})
+
+    def wait_for(self, expression: str, timeout: float | None = None, interval: float = 0.02):
+        """Poll a JavaScript expression until it is truthy; returns its value."""
+        deadline = time.monotonic() + (timeout or self.timeout)
+        while True:
+            value = self.execute(f"try {{ return ({expression}); }} catch (e) {{ return null; }}")
+            if value:
+                return value
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"timed out waiting for {expression}")
+            time.sleep(interval)
+
+    @property
+    def title(self) -> str:
+        return self._call("GET", self._s + "/title")
+
+    # -- elements and input
+    def find(self, css: str) -> dict:
+        return self._call("POST", self._s + "/element", {"using": "css selector", "value": css})
+
+    def find_all(self, css: str) -> list:
+        return self._call("POST", self._s + "/elements", {"using": "css selector", "value": css})
+
+    def _eid(self, element):
+        return element[WEB_ELEMENT] if isinstance(element, dict) else element
+
+    def click(self, element):
+        self._call("POST", f"{self._s}/element/{self._eid(element)}/click")
+
+    def type(self, element, text: str):
+        self._call("POST", f"{self._s}/element/{self._eid(element)}/value", {"text": text})
+
+    def text(self, element) -> str:
+        return self._call("GET", f"{self._s}/element/{self._eid(element)}/text")
+
+    def click_at(self, x: float, y: float):
+        """A real mouse click at viewport coordinates."""
+        self._call("POST", self._s + "/actions", {"actions": [{
+            "type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"},
+            "actions": [
+                {"type": "pointerMove", "duration": 0, "origin": "viewport", "x": int(round(x)), "y": int(round(y))},
+                {"type": "pointerDown", "button": 0},
+                {"type": "pause", "duration": 60},
+                {"type": "pointerUp", "button": 0},
+            ]}]})
+        self._call("DELETE", self._s + "/actions")
+
+    def switch_to_frame(self, element=None):
+        """Run later commands inside an <iframe> element (None: back to the top page)."""
+        self._call("POST", self._s + "/frame", {"id": element})
+
+    # -- observations
+    def alert_text(self):
+        """Text of an open dialog, or None."""
+        try:
+            return self._call("GET", self._s + "/alert/text")
+        except WebDriverError as e:
+            if e.error == "no such alert":
+                return None
+            raise
+
+    def logs(self, kind: str = "browser") -> list:
+        return self._call("POST", self._s + "/se/log", {"type": kind})
+
+    def requested_urls(self) -> list:
+        """Every URL the page asked the network stack for (from the DevTools performance log)."""
+        urls = []
+        for entry in self.logs("performance"):
+            try:
+                msg = json.loads(entry["message"])["message"]
+            except (KeyError, ValueError):
+                continue
+            if msg.get("method") in ("Network.requestWillBeSent", "Network.webSocketCreated"):
+                params = msg.get("params", {})
+                url = params.get("request", {}).get("url") or params.get("url")
+                if url:
+                    urls.append(url)
+        return urls
+
+    def screenshot(self, path) -> str:
+        png = base64.b64decode(self._call("GET", self._s + "/screenshot"))
+        with open(path, "wb") as f:
+            f.write(png)
+        return str(path)
+
+    # -- teardown
+    def close(self):
+        if self.session:
+            try:
+                self._call("DELETE", self._s, timeout=20)
+            except Exception:
+                pass
+            self.session = None
+        if self._proc.poll() is None:
+            self._proc.terminate()
+            try:
+                self._proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+                self._proc.wait(5)
+        self._log.close()
+        shutil.rmtree(self._profile, ignore_errors=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

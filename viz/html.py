@@ -1,0 +1,574 @@
+"""Self-contained, offline HTML explorer for conceptgraph maps.
+
+pyvis builds the vis-network node/edge/option records; the page itself comes
+from our own template (``static/template.html``), which inlines vis-network's
+JavaScript and CSS (read from the installed pyvis package) and a small
+explorer (``static/explorer.js``/``explorer.css``). Nothing in the page is
+fetched from the network: pyvis's own template links Bootstrap from a CDN even
+with ``cdn_resources="in_line"``, so it is not used.
+
+Security: all corpus text (titles, abstracts, labels, evidence) travels as
+JSON inside ``<script type="application/json">`` with ``<``, ``>`` and ``&``
+escaped as ``\\u003c`` … (and everything non-ASCII, including U+2028/U+2029,
+as ``\\uXXXX``), so ``</script>`` in a title cannot end the block. The
+explorer builds tooltips (its own, formatted: bold title, cluster, concepts)
+and the side panel from DOM elements with ``textContent`` only, and the page
+carries a Content-Security-Policy that forbids every fetch.
+
+Encodings: colour = cluster (Tableau-10 plus ten hues, by cluster size; small
+clusters share grey), shape = node kind / concept type (:data:`SHAPES`), area =
+PageRank, edge width = weight, dashed = citation, dotted orange = inferred
+citation. Cluster names are drawn on the map above each cluster.
+
+Size limits (all documented in :func:`render_html`):
+
+* positions are always computed in Python with networkx (:mod:`.layout`,
+  seeded) and physics is off, so pages open instantly and deterministically
+  (vis-network's physics needs minutes to settle beyond ~1,000 nodes);
+* up to :data:`PHYSICS_MAX_NODES` nodes (and :data:`VIS_EDGES_MAX` edges)
+  vis-network draws the edges and the page offers a live-physics toggle;
+  above that the explorer draws the edges on vis-network's canvas itself, so
+  a 5,000-node, 20,000-edge page is interactive within a couple of seconds;
+* above ``max_nodes`` (default :data:`DEFAULT_MAX_NODES`) only the top nodes by
+  PageRank are drawn, and the page says what was left out and how to see it.
+"""
+from __future__ import annotations
+
+import html as _html
+import json
+import math
+import os
+import re
+import tempfile
+from collections import Counter
+from importlib import resources
+from pathlib import Path
+from typing import Mapping
+
+import networkx as nx
+
+from .layout import island_layout
+
+__all__ = [
+    "render_html", "show", "VIEWS", "PHYSICS_MAX_NODES", "DEFAULT_MAX_NODES",
+    "DEFAULT_MAX_EDGES", "PALETTE", "SHAPES",
+]
+
+VIEWS = ("papers", "concepts", "bipartite")
+VIEW_TITLES = {"papers": "Papers", "concepts": "Concepts", "bipartite": "Papers + concepts"}
+PHYSICS_MAX_NODES = 300   # up to this many nodes (and VIS_EDGES_MAX edges) the page offers live physics
+VIS_EDGES_MAX = 4000
+DEFAULT_MAX_NODES = 5000
+DEFAULT_MAX_EDGES = 25000
+ABSTRACT_CHARS = 1500
+EVIDENCE_CHARS = 400
+
+# Tableau 10 followed by ten further well-separated hues; clusters beyond
+# these share the neutral "other" grey (the legend says so).
+PALETTE = (
+    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
+    "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
+    "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b",
+    "#17becf", "#bcbd22", "#e377c2", "#393b79", "#637939",
+)
+OTHER_COLOUR = "#c4c8cf"
+UNCLUSTERED_COLOUR = "#8d96a3"
+
+SHAPES = {
+    "paper": "dot",
+    "method": "diamond",
+    "dataset": "square",
+    "architecture": "hexagon",
+    "task": "triangle",
+    "metric": "star",
+    "concept": "triangleDown",  # a concept of another / unknown type
+}
+CONCEPT_TYPES = ("method", "dataset", "architecture", "task", "metric")
+
+EDGE_STYLES = {
+    # kind: (label, colour, dashes)
+    "concept": ("shared concepts", "rgba(110,120,140,0.35)", False),
+    "citation": ("citation", "rgba(55,65,95,0.75)", [7, 4]),
+    "inferred-citation": ("inferred citation", "rgba(214,110,30,0.8)", [2, 4]),
+    "cooccurrence": ("co-occurrence", "rgba(110,120,140,0.35)", False),
+    "mention": ("mentions", "rgba(130,140,160,0.30)", False),
+}
+OTHER_EDGE = ("link", "rgba(110,120,140,0.35)", False)
+
+_STATIC = "static"
+
+
+# --------------------------------------------------------------------------- public API
+
+def render_html(graph, path=None, *, title: str = "conceptgraph", view: str = "papers",
+                legend=None, max_nodes: int = DEFAULT_MAX_NODES,
+                max_edges: int = DEFAULT_MAX_EDGES, seed: int = 42) -> str:
+    """Render a map as one self-contained, offline HTML page and return its text.
+
+    Parameters
+    ----------
+    graph : a networkx graph, or a mapping ``{view name: graph}`` (e.g.
+        ``{"papers": G1, "concepts": G2, "bipartite": G3}``) for one page with a
+        view switch. Nodes carry the graph stage's attributes (``kind``,
+        ``label``, ``title``, ``abstract``, ``year``, ``cluster``,
+        ``cluster_label``, ``pagerank``, ``concepts``, ``type``, ``generic``,
+        ``n_papers`` …); edges carry ``weight``, ``kind`` and ``evidence``. Any
+        of them may be missing.
+    path : if given, the page is also written there (atomically: a temporary
+        file in the same directory, then :func:`os.replace`).
+    title : page title and heading.
+    view : "papers", "concepts" or "bipartite": what ``graph`` is, or, for a
+        mapping, which view the page opens on.
+    legend : None (default) shows the legend with the nodes' ``cluster_label``;
+        ``False`` starts with the legend panel collapsed; a mapping
+        ``{cluster: label}`` overrides cluster labels.
+    max_nodes : cap on drawn nodes per view. Above it, the top ``max_nodes``
+        nodes by PageRank are drawn and the page lists what was left out.
+    max_edges : cap on drawn edges per view (the strongest are kept).
+    seed : seed for the layouts (networkx in Python, vis-network in the page).
+
+    Positions are computed with networkx (see :mod:`conceptgraph.viz.layout`,
+    seeded) and physics is off; views up to :data:`PHYSICS_MAX_NODES` nodes
+    offer a live-physics toggle in the page.
+    The output is deterministic: the same graph gives byte-identical HTML.
+    """
+    if isinstance(graph, Mapping):
+        graphs = dict(graph)
+        if not graphs:
+            raise ValueError("render_html: empty mapping of views")
+        for name, g in graphs.items():
+            if not isinstance(g, nx.Graph):
+                raise TypeError(f"render_html: view {name!r} is not a networkx graph")
+        known = [v for v in VIEWS if v in graphs]
+        names = known + sorted(str(v) for v in graphs if v not in VIEWS)
+        initial = view if view in graphs else names[0]
+    elif isinstance(graph, nx.Graph):
+        if not isinstance(view, str) or not view:
+            raise ValueError("render_html: view must be a view name")
+        graphs = {view: graph}
+        names, initial = [view], view
+    else:
+        raise TypeError(f"render_html: expected a networkx graph or a mapping of them, got {type(graph).__name__}")
+    if int(max_nodes) < 1:
+        raise ValueError("render_html: max_nodes must be at least 1")
+
+    overrides = dict(legend) if isinstance(legend, Mapping) else {}
+    views = [_prepare_view(name, graphs[name], int(max_nodes), int(max_edges), int(seed), overrides)
+             for name in names]
+    payload = {
+        "title": str(title),
+        "initial": initial,
+        "legendOpen": legend is not False,
+        "clusterLabels": True,
+        "seed": int(seed),
+        "views": views,
+    }
+    text = _fill_template(str(title), payload)
+    if path is not None:
+        _write_atomic(Path(path), text)
+    return text
+
+
+def show(graph, *, height: int = 720, **kw):
+    """Display the map inline in Jupyter (an ``<iframe srcdoc>``; nothing is fetched).
+
+    Keyword arguments go to :func:`render_html`. Returns the
+    ``IPython.display.HTML`` object (also displayed when IPython is running).
+    """
+    from IPython import get_ipython  # only needed inside notebooks
+    from IPython.display import HTML, display
+
+    import warnings
+
+    page = render_html(graph, **kw)
+    # sandboxed without allow-same-origin: the map runs in an opaque origin,
+    # apart from the notebook
+    frame = ('<iframe srcdoc="{}" style="width:100%;height:{}px;border:1px solid #d9dde3;'
+             'border-radius:8px" sandbox="allow-scripts"></iframe>').format(
+        _html.escape(page, quote=True), int(height))
+    with warnings.catch_warnings():  # IPython suggests IFrame, which would need a URL
+        warnings.simplefilter("ignore")
+        obj = HTML(frame)
+    if get_ipython() is not None:  # in a notebook / IPython: show it now
+        display(obj)
+    return obj
+
+
+# --------------------------------------------------------------------------- view preparation
+
+def _node_sort_key(n):
+    return (str(n), type(n).__name__, repr(n))
+
+
+def _num(x, default=0.0) -> float:
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return default
+    return v if math.isfinite(v) else default
+
+
+def _text(x, limit=None) -> str:
+    if x is None:
+        return ""
+    if isinstance(x, float) and not math.isfinite(x):
+        return ""
+    s = str(x)
+    # lone surrogates cannot be encoded; keep the page valid UTF-8
+    s = s.encode("utf-8", "replace").decode("utf-8")
+    s = " ".join(s.split()) if limit is not None else s.strip()
+    if limit is not None and len(s) > limit:
+        cut = s.rfind(" ", 0, limit)
+        s = s[: cut if cut > limit * 0.6 else limit].rstrip() + "…"
+    return s
+
+
+def _year(x):
+    if x is None or isinstance(x, bool):
+        return None
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return None
+    return int(v) if math.isfinite(v) else None
+
+
+def _split_concepts(x) -> list:
+    if x is None:
+        return []
+    if isinstance(x, str):
+        items = x.split(";")
+    elif isinstance(x, (list, tuple, set, frozenset)):
+        items = sorted(x, key=str) if isinstance(x, (set, frozenset)) else list(x)
+    else:
+        return []
+    out, seen = [], set()
+    for item in items:
+        s = _text(item, 120)
+        if s and s.lower() not in seen:
+            seen.add(s.lower())
+            out.append(s)
+    return out
+
+
+def _node_kind(view: str, attrs: dict) -> str:
+    kind = attrs.get("kind")
+    if kind in ("paper", "concept"):
+        return kind
+    return "concept" if view == "concepts" else "paper"
+
+
+def _prepare_view(name: str, G: nx.Graph, max_nodes: int, max_edges: int, seed: int,
+                  overrides: dict) -> dict:
+    from pyvis.network import Network
+
+    all_nodes = sorted(G.nodes, key=_node_sort_key)
+    total_nodes, total_edges = len(all_nodes), G.number_of_edges()
+
+    # -- cap: keep the top nodes by PageRank (then degree, then id)
+    if total_nodes > max_nodes:
+        rank = sorted(all_nodes, key=lambda n: (-_num(G.nodes[n].get("pagerank")),
+                                                -G.degree(n), _node_sort_key(n)))
+        keep = set(rank[:max_nodes])
+        nodes = [n for n in all_nodes if n in keep]
+    else:
+        nodes = all_nodes
+    index = {n: i for i, n in enumerate(nodes)}
+
+    edges = []
+    for u, v, d in G.edges(data=True):
+        if u in index and v in index:
+            a, b = index[u], index[v]
+            if not G.is_directed() and a > b:
+                a, b = b, a
+            edges.append((a, b, d))
+    edges.sort(key=lambda e: (e[0], e[1], str(e[2].get("kind", "")), _num(e[2].get("weight"), 1.0)))
+    edges_in_kept = len(edges)
+    if len(edges) > max_edges:
+        strongest = sorted(range(len(edges)), key=lambda i: (-_num(edges[i][2].get("weight"), 1.0), i))
+        chosen = sorted(strongest[:max_edges])
+        edges = [edges[i] for i in chosen]
+
+    # -- clusters: colours by size order
+    ckey = {}
+    for n in nodes:
+        c = G.nodes[n].get("cluster")
+        ckey[n] = None if c is None or (isinstance(c, float) and not math.isfinite(c)) else c
+    sizes = Counter(str(c) for c in ckey.values() if c is not None)
+    label_votes: dict = {}
+    raw_of: dict = {}
+    for n in nodes:
+        c = ckey[n]
+        if c is None:
+            continue
+        raw_of.setdefault(str(c), c)
+        lab = _text(G.nodes[n].get("cluster_label"), 80)
+        if lab:
+            label_votes.setdefault(str(c), Counter())[lab] += 1
+    cluster_ids = sorted(sizes, key=lambda c: (-sizes[c], _cluster_order(raw_of[c])))
+    clusters, cindex = [], {}
+    # palette colours go to the largest clusters of two or more nodes; the rest share grey
+    coloured = [c for c in cluster_ids if sizes[c] >= 2][:len(PALETTE)]
+    colour_of = {c: PALETTE[i] for i, c in enumerate(coloured)}
+    for c in cluster_ids:
+        raw = raw_of[c]
+        label = overrides.get(raw, overrides.get(c))
+        if label is None:
+            votes = label_votes.get(c)
+            label = min(votes, key=lambda s: (-votes[s], s)) if votes else f"cluster {c}"
+        cindex[c] = len(clusters)
+        clusters.append({"id": c, "label": _text(label, 80), "colour": colour_of.get(c, OTHER_COLOUR),
+                         "count": sizes[c], "other": c not in colour_of})
+    has_unclustered = any(ckey[n] is None for n in nodes)
+    if has_unclustered:
+        cindex[None] = len(clusters)
+        clusters.append({"id": None, "label": "no cluster", "colour": UNCLUSTERED_COLOUR,
+                         "count": sum(1 for n in nodes if ckey[n] is None), "other": False})
+
+    # -- layout: always computed here (seeded, deterministic, instant in the page);
+    # small views let the reader switch vis-network's physics on
+    spacing = 26.0 if len(nodes) > 1000 else 34.0 if len(nodes) > PHYSICS_MAX_NODES else 46.0
+    pos = island_layout(G.subgraph(nodes), nodes, seed, spacing=spacing)
+    small = len(nodes) <= PHYSICS_MAX_NODES and len(edges) <= VIS_EDGES_MAX
+
+    # -- node records (pyvis) and metadata (explorer)
+    big = len(nodes) > 1000
+    prs = [_num(G.nodes[n].get("pagerank")) for n in nodes]
+    prmax = max([p for p in prs if p > 0], default=0.0)
+    net = Network(directed=G.is_directed())  # we never use pyvis's template
+    meta, type_counts, kind_counts = [], Counter(), Counter()
+    for i, n in enumerate(nodes):
+        a = G.nodes[n]
+        kind = _node_kind(name, a)
+        c = ckey[n]
+        ci = cindex[None if c is None else str(c)]
+        rel = math.sqrt(prs[i] / prmax) if prmax > 0 else 0.3
+        if kind == "paper":
+            size = 7 + 25 * rel
+            shape = SHAPES["paper"]
+            title = _text(a.get("title") or a.get("label") or n, 400)
+            label = _text(a.get("label") or title, 34 if big else 60)
+            m = {"kind": "paper", "title": title,
+                 "year": _year(a.get("year")),
+                 "abstract": _text(a.get("abstract"), ABSTRACT_CHARS),
+                 "concepts": _split_concepts(a.get("concepts")),
+                 "venue": _text(a.get("venue"), 120),
+                 "authors": _text(a.get("authors"), 200)}
+            kind_counts["paper"] += 1
+        else:
+            size = 8 + 24 * rel
+            ctype = _text(a.get("type"), 30).lower() or "concept"
+            shape = SHAPES.get(ctype, SHAPES["concept"])
+            label = _text(a.get("label") or n, 34 if big else 60)
+            generic = bool(a.get("generic")) and str(a.get("generic")).lower() not in ("false", "0")
+            m = {"kind": "concept", "title": label, "type": ctype, "generic": generic,
+                 "n_papers": int(_num(a.get("n_papers"))) if a.get("n_papers") is not None else None,
+                 "papers": _split_concepts(a.get("papers"))}
+            type_counts[ctype] += 1
+            kind_counts["concept"] += 1
+        m["cluster"] = ci
+        m["pagerank"] = round(prs[i], 8)
+        m["id"] = _text(n, 200)
+        meta.append(m)
+        # label size follows node size: with drawThreshold, labels of central
+        # nodes show first and the rest appear as one zooms in
+        opts = {"size": round(size, 2), "group": f"c{ci}", "font": {"size": round(8 + rel * 14, 1)}}
+        if m["kind"] == "concept" and m["generic"]:
+            opts["opacity"] = 0.55
+        opts["x"], opts["y"] = pos[n]
+        net.add_node(i, label=label, shape=shape, **opts)
+    _add_edges(net, edges, big)
+    edge_meta, edge_kinds = [], Counter()
+    for a, b, d in edges:
+        kind = _text(d.get("kind"), 40) or "link"
+        edge_kinds[kind] += 1
+        edge_meta.append({"kind": kind, "weight": round(_num(d.get("weight"), 1.0), 6),
+                          "evidence": _text(d.get("evidence"), EVIDENCE_CHARS)})
+    net.options = _vis_options(big, seed, clusters)
+    vis_nodes, vis_edges, _heading, _h, _w, options = net.get_network_data()
+
+    types = [{"type": t, "shape": SHAPES.get(t, SHAPES["concept"]), "count": type_counts[t]}
+             for t in list(CONCEPT_TYPES) + sorted(set(type_counts) - set(CONCEPT_TYPES))
+             if type_counts[t]]
+    ekinds = []
+    for k in list(EDGE_STYLES) + sorted(set(edge_kinds) - set(EDGE_STYLES)):
+        if edge_kinds[k]:
+            lab, col, dashes = EDGE_STYLES.get(k, OTHER_EDGE)
+            ekinds.append({"kind": k, "label": lab if k in EDGE_STYLES else k, "colour": col,
+                           "dashes": dashes, "count": edge_kinds[k]})
+    omitted = None
+    if total_nodes > len(nodes) or edges_in_kept > len(edges):
+        omitted = {"nodes": total_nodes - len(nodes), "edges": total_edges - len(edges),
+                   "totalNodes": total_nodes, "totalEdges": total_edges,
+                   "maxNodes": max_nodes, "maxEdges": max_edges}
+    return {
+        "name": name,
+        "label": VIEW_TITLES.get(name, name),
+        "directed": G.is_directed(),
+        # small views: vis-network edges (hover, physics toggle); larger ones: the
+        # explorer draws the edges itself on vis-network's canvas (one batched path
+        # per style): vis builds an object per edge, ~0.1 ms each, too slow for 20k.
+        "physicsToggle": small,
+        "physicsOptions": _PHYSICS,
+        "edgeLayer": "vis" if small else "canvas",
+        "nodes": vis_nodes,
+        "edges": vis_edges,
+        "meta": meta,
+        "edgeMeta": edge_meta,
+        "clusters": clusters,
+        "types": types,
+        "kinds": dict(sorted(kind_counts.items())),
+        "edgeKinds": ekinds,
+        "omitted": omitted,
+        "options": json.loads(options),
+    }
+
+
+def _cluster_order(c):
+    return (0, float(c), "") if isinstance(c, (int, float)) and not isinstance(c, bool) else (1, 0.0, str(c))
+
+
+def _add_edges(net, edges, big):
+    """Add edge records through pyvis: endpoints, width by weight and kind.
+
+    The explorer styles each kind (colour, dashes, arrows) from the page's
+    edge-kind table, so the records stay small.
+    """
+    from pyvis.edge import Edge
+
+    weights = [_num(d.get("weight"), 1.0) for _a, _b, d in edges]
+    wmax = max(weights, default=1.0) or 1.0
+    lo, span = (0.6, 3.4) if big else (1.0, 5.0)
+    for (a, b, d), w in zip(edges, weights):
+        kind = _text(d.get("kind"), 40) or "link"
+        rel = math.sqrt(max(w, 0.0) / wmax) if wmax > 0 else 0.0
+        # pyvis's add_edge scans every existing edge for duplicates (quadratic);
+        # networkx edges are already unique, so append pyvis Edge records directly.
+        net.edges.append(Edge(a, b, False, width=round(lo + span * rel, 2), kind=kind).options)
+
+
+def _vis_options(big: bool, seed: int, clusters: list) -> dict:
+    groups = {}
+    for ci, c in enumerate(clusters):
+        colour = c["colour"]
+        border = _shade(colour, 0.72)
+        groups[f"c{ci}"] = {"color": {"background": colour, "border": border,
+                                      "highlight": {"background": colour, "border": "#1d2433"},
+                                      "hover": {"background": colour, "border": "#1d2433"}},
+                            "borderWidth": 1}
+    opts = {
+        "groups": groups,
+        "autoResize": True,
+        "layout": {"randomSeed": seed, "improvedLayout": False},
+        "nodes": {"font": {"face": "Inter, system-ui, -apple-system, Segoe UI, Roboto, sans-serif",
+                           "color": "#1d2433", "strokeWidth": 3, "strokeColor": "rgba(255,255,255,0.85)"},
+                  "scaling": {"label": {"enabled": False, "drawThreshold": 9 if big else 8}},
+                  "shadow": False},
+        "edges": {"smooth": False,
+                  "selectionWidth": 1.5, "hoverWidth": 0.5},
+        "interaction": {"hover": True, "tooltipDelay": 180, "hideEdgesOnDrag": big,
+                        "hideEdgesOnZoom": big, "navigationButtons": False, "keyboard": False,
+                        "multiselect": True},
+    }
+    opts["physics"] = {"enabled": False}
+    return opts
+
+
+_PHYSICS = {
+    "enabled": True,
+    "solver": "forceAtlas2Based",
+    "forceAtlas2Based": {"gravitationalConstant": -40, "centralGravity": 0.005, "springLength": 60,
+                         "springConstant": 0.05, "damping": 0.6, "avoidOverlap": 0.3},
+    "stabilization": {"enabled": False},
+    "minVelocity": 0.8,
+}
+
+
+def _shade(hex_colour: str, f: float) -> str:
+    h = hex_colour.lstrip("#")
+    r, g, b = (int(h[i:i + 2], 16) for i in (0, 2, 4))
+    return "#{:02x}{:02x}{:02x}".format(int(r * f), int(g * f), int(b * f))
+
+
+# --------------------------------------------------------------------------- page assembly
+
+def _static(name: str) -> str:
+    return resources.files(__package__).joinpath(_STATIC, name).read_text(encoding="utf-8")
+
+
+def _vis_asset(name: str) -> str:
+    import pyvis
+
+    base = Path(pyvis.__file__).resolve().parent / "templates" / "lib" / "vis-9.1.2"
+    text = (base / name).read_text(encoding="utf-8")
+    # drop the source-map reference: a relative URL DevTools would try to fetch
+    return re.sub(r"^\s*(//|/\*)# sourceMappingURL=.*$", "", text, flags=re.M)
+
+
+def json_for_script(obj) -> str:
+    """JSON safe to place inside ``<script type="application/json">``.
+
+    ASCII-only output (so U+2028/U+2029 and lone surrogates are escaped) with
+    ``<``, ``>`` and ``&`` as ``\\u003c``, ``\\u003e``, ``\\u0026``: no
+    ``</script>`` or ``<!--`` can appear.
+    """
+    s = json.dumps(obj, ensure_ascii=True, allow_nan=False, separators=(",", ":"))
+    s = s.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    # "/" as "\\/" (valid JSON): a URL quoted in an abstract is not a literal URL in the page
+    return s.replace("/", "\\/")
+
+
+def _script_text(js: str) -> str:
+    """Make library code safe inside a classic <script> element."""
+    js = re.sub(r"</(script)", r"<\\/\1", js, flags=re.I)   # only inside strings/regexps/comments
+    js = re.sub(r"<(s)(cript)", lambda m: "<\\x" + format(ord(m.group(1)), "02x") + m.group(2), js, flags=re.I)
+    return js.replace("<!--", "<\\x21--")
+
+
+def _fill_template(title: str, payload: dict) -> str:
+    page = _static("template.html")
+    parts = {
+        "{{TITLE}}": _html.escape(title, quote=True),
+        "{{VIS_CSS}}": _vis_asset("vis-network.css").replace("</style", "<\\/style"),
+        "{{APP_CSS}}": _static("explorer.css"),
+        "{{VIS_JS}}": _script_text(_vis_asset("vis-network.min.js")),
+        "{{APP_JS}}": _script_text(_static("explorer.js")),
+        "{{DATA}}": json_for_script(payload),
+    }
+    # single pass, so a placeholder-looking string inside inserted text is never expanded
+    out, i = [], 0
+    while True:
+        j = page.find("{{", i)
+        if j < 0:
+            out.append(page[i:])
+            break
+        k = page.find("}}", j)
+        key = page[j:k + 2]
+        out.append(page[i:j])
+        out.append(parts[key] if key in parts else key)
+        i = k + 2
+    return "".join(out)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    path = Path(path)
+    directory = path.parent if str(path.parent) else Path(".")
+    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = path.stat().st_mode & 0o777  # keep the mode of a file we replace
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask             # else what open() would have given
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+        os.chmod(tmp, mode)  # mkstemp makes 0600 files
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
