@@ -17,7 +17,8 @@ EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_OUTPUT, EXIT_INTERRUPTED = 0, 1, 2, 3, 
 
 
 def _add_input_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", help="force the input format (default: detected per file)")
+    parser.add_argument("--format", help="force the input format: text, csv, tsv, json, jsonl, bibtex, ris, wos, "
+                        "scopus, openalex, arxiv, s2, citations (default: detected per file)")
     parser.add_argument("--encoding", help="text encoding of inputs that are not UTF-8")
 
 
@@ -27,12 +28,44 @@ def _add_extract_options(parser: argparse.ArgumentParser) -> None:
                         help="an extra lexicon file (repeatable; format in the README)")
 
 
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
+
+def _add_engine_options(parser: argparse.ArgumentParser, cache: bool) -> None:
+    group = parser.add_argument_group("speed and scale")
+    group.add_argument("-j", "--jobs", type=_positive_int, default=1, metavar="N",
+                       help="extraction processes (default: %(default)s)")
+    group.add_argument("--engine", choices=("local", "dask"), default="local",
+                       help="run extraction here (local) or on a Dask cluster (default: %(default)s)")
+    group.add_argument("--scheduler", metavar="ADDRESS",
+                       help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (with --engine dask; "
+                            "default: a local cluster)")
+    if cache:
+        group.add_argument("--cache-dir", metavar="DIR",
+                           help="extraction cache directory (default: OUTDIR/.cache)")
+        group.add_argument("--no-cache", action="store_true",
+                           help="always extract, neither reading nor writing the cache")
+
+
+def _engine_kwargs(args) -> dict:
+    if args.scheduler and args.engine != "dask":
+        raise InputError("--scheduler needs --engine dask")
+    # The progress counter shows on stderr when it is a terminal; --quiet silences it.
+    return {"jobs": args.jobs, "engine": args.engine, "scheduler": args.scheduler,
+            "progress": False if args.quiet else None}
+
+
 def cmd_build(args) -> int:
     from .pipeline import build
 
     result = build(args.inputs or None, args.outdir, format=args.format, encoding=args.encoding,
                    model=args.model, lexicon_paths=args.lexicon, top_k=args.top_k,
-                   resolution=args.resolution, seed=args.seed, max_nodes=args.max_nodes)
+                   resolution=args.resolution, seed=args.seed, max_nodes=args.max_nodes, view=args.view,
+                   cache=not args.no_cache, cache_dir=args.cache_dir, **_engine_kwargs(args))
     if not args.quiet:
         print(summary(result))
     return EXIT_OK
@@ -45,17 +78,21 @@ def summary(result) -> str:
         f"records: {rec['read']} read = {rec['kept']} kept + {rec['merged']} merged duplicates"
         f" + {rec['skipped']} skipped",
         f"papers: {len(result.papers)}   concepts: {len(result.concepts)}   "
-        f"mentions: {len(result.mentions)}   clusters: {result.report['clusters']}",
+        f"mentions: {len(result.mentions)}   clusters: {result.report['clusters']}"
+        f" ({result.report['clusters_5plus']} with 5+ papers)",
     ]
     skipped = [(f["file"], s) for f in result.report["files"] for s in f["skips"]]
     for name, skip in skipped[:5]:
         lines.append(f"  skipped {name}:{skip['line']}: {skip['reason']}")
     if len(skipped) > 5:
         lines.append(f"  ... {len(skipped) - 5} more skipped records in report.json")
+    for skipped_file in result.report.get("files_skipped", []):
+        lines.append(f"  skipped file {skipped_file['reason']}")
     if len(result.concepts):
-        top = result.concepts.sort_values(["pagerank", "concept_id"], ascending=[False, True]).head(8)
-        lines.append("top concepts (PageRank): " + ", ".join(
-            f"{r.label} ({r.type})" for r in top.itertuples()))
+        from .graph import top_concepts
+
+        lines.append("top concepts (PageRank, generic ones left out): " + ", ".join(
+            f"{r.label} ({r.type})" for r in top_concepts(result.concepts, n=8).itertuples()))
     else:
         lines.append("no concept was found in this corpus: the map shows papers only")
     lines.append(f"outputs in {result.outdir}/: " + ", ".join(sorted(p.name for p in result.files)))
@@ -66,10 +103,78 @@ def cmd_extract(args) -> int:
     from .pipeline import extract_file
 
     report = extract_file(args.input, args.output, format=args.format, encoding=args.encoding,
-                          model=args.model, lexicon_paths=args.lexicon)
+                          model=args.model, lexicon_paths=args.lexicon, **_engine_kwargs(args))
     if not args.quiet:
         print(f"records: {report['read']} read = {report['kept']} written + {report['skipped']} skipped"
               f"; mentions in {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _print_table(table, args) -> None:
+    """Print a result table, or write it as CSV with --csv."""
+    import pandas as pd
+
+    from .explore import write_table
+
+    if args.csv:
+        write_table(table, args.csv)
+        if not args.quiet:
+            print(f"{len(table)} rows written to {args.csv}")
+    elif not args.quiet:
+        with pd.option_context("display.max_colwidth", 60, "display.width", 200):
+            print(table.to_string(index=False) if len(table) else "(no rows)")
+
+
+def _query_options(args) -> dict:
+    return {"format": args.format, "encoding": args.encoding, "model": args.model,
+            "lexicon_paths": args.lexicon} if args.inputs else {}
+
+
+def cmd_centrality(args) -> int:
+    from .explore import centrality
+
+    _print_table(centrality(args.inputs, args.outdir, type=args.type, top=args.top, by=args.by,
+                            **_query_options(args)), args)
+    return EXIT_OK
+
+
+def cmd_clusters(args) -> int:
+    from .explore import clusters
+
+    _print_table(clusters(args.inputs, args.outdir, **_query_options(args)), args)
+    return EXIT_OK
+
+
+def cmd_show(args) -> int:
+    from .explore import show
+
+    kind, table, page = show(args.query, args.inputs, args.outdir, html=args.html, **_query_options(args))
+    if not args.quiet:
+        print(f"{kind}: {args.query}")
+    _print_table(table, args)
+    if page is not None and not args.quiet:
+        print(f"map of this neighbourhood: {page}")
+    return EXIT_OK
+
+
+def cmd_trends(args) -> int:
+    from .explore import trends
+    from .graph.trends import format_trends_report
+
+    report = trends(args.inputs, args.outdir, top=args.top, window=args.window, min_papers=args.min_papers,
+                    s=args.s, gamma=args.gamma, **_query_options(args))
+    if not args.quiet:
+        print(format_trends_report(report))
+    return EXIT_OK
+
+
+def cmd_export(args) -> int:
+    from .explore import export
+
+    written = export(args.inputs, args.outdir, formats=args.formats.split(","), to=args.to,
+                     **_query_options(args))
+    if not args.quiet:
+        print("written: " + ", ".join(str(p) for p in written))
     return EXIT_OK
 
 
@@ -95,14 +200,59 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--resolution", type=float, default=1.0, help="Louvain resolution (default: %(default)s)")
     p.add_argument("--seed", type=int, default=42, help="seed of every random choice (default: %(default)s)")
     p.add_argument("--max-nodes", type=int, default=None, help="most nodes drawn in graph.html")
+    p.add_argument("--view", choices=("papers", "concepts", "bipartite"), default="papers",
+                   help="the view graph.html opens on; the page switches between all three (default: %(default)s)")
+    _add_engine_options(p, cache=True)
     p.set_defaults(func=cmd_build)
 
     p = add_command("extract", "extract typed concept mentions into JSON Lines")
     p.add_argument("input", metavar="INPUT", help="JSON Lines (id, text or abstract, title), CSV, text ...")
-    p.add_argument("-o", "--output", required=True, metavar="OUT.jsonl")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.jsonl",
+                   help="JSON Lines file, or a Parquet directory (a name ending in .parquet or /)")
     _add_input_options(p)
     _add_extract_options(p)
+    _add_engine_options(p, cache=False)
     p.set_defaults(func=cmd_extract)
+
+    def add_query(name, help):
+        q = add_command(name, help + " (of the last build in OUTDIR, or of INPUT files)")
+        q.add_argument("inputs", nargs="*", metavar="INPUT", help="compute afresh for these inputs")
+        q.add_argument("-o", "--outdir", default="conceptgraph-out", help="the build to read (default: %(default)s)")
+        _add_input_options(q)
+        _add_extract_options(q)
+        return q
+
+    p = add_query("centrality", "the most central concepts")
+    p.add_argument("--type", choices=("method", "dataset", "architecture", "task", "metric"))
+    p.add_argument("--top", type=_positive_int, default=20, help="rows (default: %(default)s)")
+    p.add_argument("--by", default="pagerank", choices=("pagerank", "degree", "weighted_degree", "betweenness",
+                                                        "eigenvector", "n_papers"))
+    p.add_argument("--csv", metavar="FILE", help="write the table as CSV instead of printing it")
+    p.set_defaults(func=cmd_centrality)
+
+    p = add_query("clusters", "the paper clusters and their labels")
+    p.add_argument("--csv", metavar="FILE", help="write the table as CSV instead of printing it")
+    p.set_defaults(func=cmd_clusters)
+
+    p = add_query("show", "a concept's or a paper's neighbourhood, as a table and a small map")
+    p.add_argument("query", metavar="CONCEPT_OR_PAPER", help="concept label/alias/id, or paper id/title")
+    p.add_argument("--html", metavar="FILE", help="where the small map goes (default: OUTDIR/show-*.html)")
+    p.add_argument("--csv", metavar="FILE", help="write the table as CSV instead of printing it")
+    p.set_defaults(func=cmd_show)
+
+    p = add_query("trends", "emerging and fading concepts and Kleinberg bursts (needs years)")
+    p.add_argument("--top", type=_positive_int, default=10, help="rows per list (default: %(default)s)")
+    p.add_argument("--window", type=_positive_int, default=3, help="recent years compared (default: %(default)s)")
+    p.add_argument("--min-papers", type=_positive_int, default=3, help="least dated papers (default: %(default)s)")
+    p.add_argument("--s", type=float, default=2.0, help="burst rate ratio (default: %(default)s)")
+    p.add_argument("--gamma", type=float, default=1.0, help="burst entry cost (default: %(default)s)")
+    p.set_defaults(func=cmd_trends)
+
+    p = add_query("export", "graphs as GraphML, GEXF, node-link JSON, CSV, VOSviewer map+network")
+    p.add_argument("--formats", default="graphml,gexf,json,vosviewer",
+                   help="comma-separated: graphml, gexf, json, csv, vosviewer (default: %(default)s)")
+    p.add_argument("--to", metavar="DIR", help="where to write (default: OUTDIR)")
+    p.set_defaults(func=cmd_export)
     return parser
 
 
@@ -124,7 +274,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"conceptgraph: error: {err}", file=sys.stderr)
         return EXIT_OUTPUT
     except OSError as err:
-        print(f"conceptgraph: error: {err.filename or ''}: {err.strerror or err}", file=sys.stderr)
+        # A failed rename names the final file (filename2), not the temporary one.
+        print(f"conceptgraph: error: {err.filename2 or err.filename or ''}: {err.strerror or err}", file=sys.stderr)
         return EXIT_OUTPUT
     except KeyboardInterrupt:
         print("conceptgraph: interrupted", file=sys.stderr)

@@ -6,12 +6,14 @@ under a final name; the previous run's file stays until the new one is whole.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
+import numpy as np
 import pandas as pd
 
 # Cells starting with these are run as formulas by spreadsheet programs (OWASP
@@ -19,12 +21,23 @@ import pandas as pd
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
-    """Call ``write(tmp_path)`` then rename the temporary file to ``path``.
+def _new_file_mode() -> int:
+    # What open() would give a new file; mkstemp's temporary files are 0600.
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; when the block ends, rename it onto ``path``.
+
+    If the block raises, the temporary file is removed and ``path`` is untouched.
 
     >>> import tempfile, pathlib
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "a.txt"
-    >>> _ = atomic_write(out, lambda p: p.write_text("hello"))
+    >>> with atomic_path(out) as tmp:
+    ...     _ = tmp.write_text("hello")
     >>> out.read_text()
     'hello'
     """
@@ -33,15 +46,21 @@ def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        write(tmp)
+        yield tmp
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, _new_file_mode())
         os.replace(tmp, path)
     finally:
         if tmp.exists():
             tmp.unlink()
-    return path
+
+
+def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
+    """Call ``write(tmp_path)`` inside :func:`atomic_path`; returns ``path``."""
+    with atomic_path(path) as tmp:
+        write(tmp)
+    return Path(path)
 
 
 def write_text(path: str | Path, text: str) -> Path:
@@ -70,7 +89,7 @@ def spreadsheet_safe(value):
 
 
 def _cell(value):
-    if isinstance(value, (list, tuple, set)):
+    if isinstance(value, (list, tuple, set, np.ndarray)):
         value = "; ".join(str(v) for v in value)
     return spreadsheet_safe(value)
 

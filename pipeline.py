@@ -16,16 +16,17 @@ import pandas as pd
 
 from . import outputs
 from .extract import InputError, extract, load
+from .extract.engine import extract_papers, extract_to_parquet, is_parquet, iter_parquet_papers
 
 DEFAULT_OUTDIR = "conceptgraph-out"
 
 # Documented columns of the tables that `build` writes (README "Output files").
 PAPERS_CSV_COLUMNS = ["id", "title", "year", "lang", "source_file", "source_line", "n_concepts",
-                      "cluster", "cluster_label", "doi"]
+                      "cluster", "cluster_label", "doi", "abstract"]
 MENTIONS_CSV_COLUMNS = ["paper_id", "field", "start", "end", "text", "type", "concept_id"]
 CONCEPTS_CSV_COLUMNS = ["concept_id", "label", "type", "aliases", "generic", "n_papers", "n_mentions",
                         "degree", "weighted_degree", "pagerank", "betweenness", "eigenvector", "rank",
-                        "cluster", "cluster_label"]
+                        "cluster", "cluster_label", "first_year", "last_year", "mean_year", "counts_by_year"]
 PAPER_EDGES_CSV_COLUMNS = ["source", "target", "weight", "kind", "shared_concepts"]
 
 
@@ -44,6 +45,8 @@ class BuildResult:
     graphs: object  # conceptgraph.graph.GraphResult
     report: dict
     files: list[Path] = field(default_factory=list)
+    #: how extraction ran: ``cache`` ("hit", "miss" or "off"), ``engine``, ``jobs``, ``seconds``.
+    extraction: dict = field(default_factory=dict)
 
 
 def prepare_outdir(outdir: str | Path) -> Path:
@@ -68,7 +71,9 @@ def build(inputs: Iterable[str | Path] | str | Path | None = None,
           outdir: str | Path = DEFAULT_OUTDIR, *, format: str | None = None,
           encoding: str | None = None, model: str | None = None, lexicon_paths=(),
           top_k: int = 10, resolution: float = 1.0, seed: int = 42,
-          max_nodes: int | None = None) -> BuildResult:
+          max_nodes: int | None = None, view: str = "papers", jobs: int = 1, progress: bool | None = None,
+          cache: bool = True, cache_dir: str | Path | None = None, engine: str = "local",
+          scheduler=None) -> BuildResult:
     """Map a corpus: read, extract concepts, build graphs and analytics, render the map.
 
     Parameters
@@ -79,6 +84,14 @@ def build(inputs: Iterable[str | Path] | str | Path | None = None,
     model, lexicon_paths : see :func:`conceptgraph.extract`.
     top_k, resolution, seed : see :func:`conceptgraph.graph.analyse`.
     max_nodes : most nodes drawn in ``graph.html`` (the rest are listed as left out).
+    view : the view ``graph.html`` opens on: ``papers``, ``concepts`` or ``bipartite``
+        (the page switches between all three).
+    jobs : extraction processes (see :func:`conceptgraph.extract.engine.extract_papers`).
+    progress : extraction progress counter on stderr: None when stderr is a terminal,
+        False never, True always.
+    cache, cache_dir : reuse extraction results of the same texts with the same extractor
+        version, stored in ``cache_dir`` (default ``OUTDIR/.cache``); ``cache=False`` always extracts.
+    engine, scheduler : ``"local"``, or ``"dask"`` on the scheduler at that address.
 
     Returns
     -------
@@ -94,6 +107,7 @@ def build(inputs: Iterable[str | Path] | str | Path | None = None,
     """
     from . import graph as cg_graph
     from . import viz
+    from .graph.trends import year_coverage
 
     outdir = prepare_outdir(outdir)
     timings = {}
@@ -102,7 +116,11 @@ def build(inputs: Iterable[str | Path] | str | Path | None = None,
     timings["load"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    mentions, concepts = extract(papers, model=model, lexicon_paths=lexicon_paths)
+    mentions, concepts = extract_papers(
+        papers, model=model, lexicon_paths=lexicon_paths, jobs=jobs, progress=progress,
+        cache_dir=(Path(cache_dir) if cache_dir else outdir / ".cache") if cache else None,
+        engine=engine, scheduler=scheduler)
+    extraction = mentions.attrs.pop("extraction", {})
     timings["extract"] = time.perf_counter() - start
 
     start = time.perf_counter()
@@ -117,14 +135,17 @@ def build(inputs: Iterable[str | Path] | str | Path | None = None,
         outputs.write_csv(outdir / "paper_edges.csv", _columns(graphs.paper_edges, PAPER_EDGES_CSV_COLUMNS)),
         outputs.write_csv(outdir / "clusters.csv", graphs.clusters),
     ]
-    files += cg_graph.write_exports(graphs, outdir, formats=("graphml",))
+    # The paper map as graph.graphml, the concept map beside it; `conceptgraph export` writes the rest.
+    files += [cg_graph.export.write_graphml(graphs.paper_graph, outdir / "graph.graphml"),
+              cg_graph.export.write_graphml(graphs.concept_graph, outdir / "concept_graph.graphml")]
     timings["write_tables"] = time.perf_counter() - start
 
     start = time.perf_counter()
     html_path = outdir / "graph.html"
+    cap = {"max_nodes": max_nodes} if max_nodes else {}  # else the viz stage's default cap
     viz.render_html({"papers": graphs.paper_graph, "concepts": graphs.concept_graph,
                      "bipartite": graphs.bipartite}, html_path, title="conceptgraph map",
-                    max_nodes=max_nodes, seed=seed)
+                    view=view, seed=seed, **cap)
     files.append(html_path)
     timings["render"] = time.perf_counter() - start
 
@@ -133,7 +154,12 @@ def build(inputs: Iterable[str | Path] | str | Path | None = None,
         "inputs": [str(i) for i in ([inputs] if isinstance(inputs, (str, Path)) else inputs or
                                     ["<bundled sample corpus>"])],
         "records": {k: load_report[k] for k in ("read", "kept", "merged", "skipped")},
+        # Records whose year is absent / given but holds no year ("in press", "n.d.").
+        "years_missing": load_report.get("years_missing", 0),
+        "years_malformed": load_report.get("years_malformed", 0),
         "files": load_report["files"],
+        # Files found in a directory or by a pattern that could not be read, with the reason.
+        "files_skipped": load_report.get("files_skipped", []),
         "papers": len(papers),
         "papers_by_lang": papers["lang"].value_counts().sort_index().to_dict(),
         "papers_without_concepts": int((graphs.papers["n_concepts"] == 0).sum()),
@@ -142,30 +168,78 @@ def build(inputs: Iterable[str | Path] | str | Path | None = None,
         "concepts_by_type": concepts["type"].value_counts().sort_index().to_dict(),
         "paper_edges": graphs.paper_edges["kind"].value_counts().sort_index().to_dict(),
         "clusters": int(graphs.clusters.shape[0]),
+        "clusters_5plus": int((graphs.clusters["size"] >= 5).sum()),
+        "years": year_coverage(papers),
         "outputs": sorted(p.name for p in files) + ["report.json"],
         # Timings differ between runs; every other byte of the outputs is reproducible.
+        # What `conceptgraph export` needs to recompute this map (None = the sample corpus).
+        "params": {"inputs": None if inputs is None else [str(i) for i in (
+                       [inputs] if isinstance(inputs, (str, Path)) else inputs)],
+                   "options": {"format": format, "encoding": encoding, "model": model,
+                               "lexicon_paths": [str(p) for p in lexicon_paths], "top_k": top_k,
+                               "resolution": resolution, "seed": seed}},
         "timings_s": {k: round(v, 3) for k, v in timings.items()},
     }
     files.append(outputs.write_json(outdir / "report.json", report))
-    return BuildResult(outdir, graphs.papers, mentions, graphs.concepts, graphs, report, files)
+    return BuildResult(outdir, graphs.papers, mentions, graphs.concepts, graphs, report, files, extraction)
 
 
 def extract_file(input: str | Path, output: str | Path, *, format: str | None = None,
-                 encoding: str | None = None, model: str | None = None, lexicon_paths=()) -> dict:
-    """Extract mentions from every record of a file into JSON Lines.
+                 encoding: str | None = None, model: str | None = None, lexicon_paths=(),
+                 jobs: int = 1, progress: bool | None = None, engine: str = "local",
+                 scheduler=None) -> dict:
+    """Extract mentions from every record of a file into JSON Lines or partitioned Parquet.
 
-    One output line per input record (duplicates are not merged):
+    JSON Lines (any other ``output``): one line per input record (duplicates are not merged):
     ``{"id": ..., "mentions": [{"start", "end", "text", "type", "concept"}]}``,
     offsets into the record's abstract/text field.
+
+    Parquet (``output`` ending in ``.parquet`` or ``/``, or an existing directory): the
+    mentions table of every field, partitioned, with ``concepts.parquet`` beside it
+    (see :func:`conceptgraph.extract.engine.extract_to_parquet`; read it back with
+    :func:`conceptgraph.extract.engine.read_mentions`). Only one chunk of papers is in
+    memory at a time when ``input`` is Parquet too (a file or directory of ``.parquet``
+    files with ``abstract`` and optionally ``id``, ``title``, ``lang`` columns).
+
+    ``jobs`` processes, or ``engine="dask"`` on ``scheduler`` (an address such as
+    ``tcp://host:8786``; None starts a local cluster), run the extraction.
 
     Returns the load report (records read, kept, skipped with reasons).
 
     Examples
     --------
     >>> extract_file("abstracts.jsonl", "mentions.jsonl")   # doctest: +SKIP
+    >>> extract_file("papers.parquet", "mentions.parquet", engine="dask",
+    ...              scheduler="tcp://10.0.0.5:8786")        # doctest: +SKIP
     """
-    papers = load(input, format=format, encoding=encoding, merge_duplicates=False)
-    mentions, _ = extract(papers, model=model, lexicon_paths=lexicon_paths)
+    output_s = str(output)
+    to_parquet = output_s.endswith((".parquet", "/", os.sep)) or Path(output).is_dir()
+    if not to_parquet:  # an output that cannot be written is reported before the slow extraction
+        prepare_outdir(Path(output).parent)
+    options = dict(model=model, lexicon_paths=lexicon_paths, jobs=jobs, progress=progress,
+                   engine=engine, scheduler=scheduler)
+    if is_parquet(input):
+        papers = None
+        source = input
+    else:
+        papers = load(input, format=format, encoding=encoding, merge_duplicates=False)
+        source = papers
+    if to_parquet:
+        output = Path(output)
+        prepare_outdir(output)
+        stats = extract_to_parquet(source, output, **options)
+        if papers is not None:
+            return papers.attrs["load_report"]
+        return {"read": stats["papers"], "kept": stats["papers"], "merged": 0, "skipped": 0, "files": []}
+    if papers is None:
+        from .extract.engine import _input_chunk
+        chunks = [_input_chunk(c) for c in iter_parquet_papers(input)]
+        papers = pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame(
+            columns=["id", "title", "abstract", "lang"])
+        papers.attrs["load_report"] = {"read": len(papers), "kept": len(papers), "merged": 0, "skipped": 0,
+                                       "files": []}
+    mentions, _ = extract_papers(papers, **options)
+    mentions.attrs.pop("extraction", None)
     in_text = mentions[mentions["field"] == "abstract"]
     by_paper = {pid: group for pid, group in in_text.groupby("paper_id", sort=False)}
     lines = []

@@ -14,7 +14,7 @@ from typing import Iterable
 
 import pandas as pd
 
-from .readers import InputError, Skip, input_files, read_file
+from .readers import MAX_TEXT_CHARS, Citation, InputError, Skip, expand_inputs, read_file
 
 PAPER_COLUMNS = ["id", "title", "abstract", "year", "lang", "doi", "source_file", "source_line",
                  "references", "cited_by", "merged_from"]
@@ -25,6 +25,9 @@ def sample_corpus() -> Path:
     return Path(str(resources.files("conceptgraph.extract").joinpath("data", "sample_corpus")))
 
 
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
 def detect_language(text: str) -> str:
     """Language of a text by its script: ``zh``, ``ja``, ``ko`` or ``en``.
 
@@ -33,6 +36,8 @@ def detect_language(text: str) -> str:
     >>> detect_language("深度神经网络 (DNN) 的训练"), detect_language("Deep networks")
     ('zh', 'en')
     """
+    if not _CJK.search(text):  # the common case, decided without a loop over characters
+        return "en"
     counts = {"han": 0, "kana": 0, "hangul": 0, "other": 0}
     for ch in text:
         if not ch.isalpha():
@@ -63,19 +68,23 @@ def normalise_text(text: str) -> str:
 
 def paper_id(title: str, abstract: str) -> str:
     """A stable id from a paper's text: the same on every run and machine."""
-    digest = hashlib.sha1(f"{normalise_text(title)}\n{normalise_text(abstract)}".encode()).hexdigest()
+    return _digest_id(normalise_text(title), normalise_text(abstract))
+
+
+def _digest_id(norm_title: str, norm_abstract: str) -> str:
+    digest = hashlib.sha1(f"{norm_title}\n{norm_abstract}".encode()).hexdigest()
     return f"p{digest[:12]}"
 
 
-def _title_key(title: str) -> str | None:
+def _title_key(title: str, normalised: str | None = None) -> str | None:
     # Short generic titles ("Introduction") must not merge different papers.
-    key = normalise_text(title)
-    return key if len(key) >= 15 and len(key.split()) >= 2 else None
+    key = normalise_text(title) if normalised is None else normalised
+    return key if len(key) >= 15 and key.count(" ") >= 1 else None
 
 
-def _abstract_key(abstract: str) -> str | None:
-    key = normalise_text(abstract)
-    return key if len(key.split()) >= 8 else None
+def _abstract_key(abstract: str, normalised: str | None = None) -> str | None:
+    key = normalise_text(abstract) if normalised is None else normalised
+    return key if key.count(" ") >= 7 else None  # 8 words: normalised text is single-spaced
 
 
 class _Corpus:
@@ -87,13 +96,13 @@ class _Corpus:
         self.by_abstract: dict[str, int] = {}
         self.by_title: dict[str, int] = {}
         self.ids: set[str] = set()
+        self.aliases: dict[str, str] = {}  # explicit id of a merged record -> id of its paper
 
-    def find_duplicate(self, rec: dict) -> int | None:
-        akey, tkey = _abstract_key(rec["abstract"]), _title_key(rec["title"])
+    def find_duplicate(self, rec: dict, akey: str | None, tkey: str | None, norm_title: str) -> int | None:
         if akey and akey in self.by_abstract:
             index = self.by_abstract[akey]
             other = self.papers[index]["title"]
-            if not rec["title"] or not other or normalise_text(other) == normalise_text(rec["title"]):
+            if not rec["title"] or not other or normalise_text(other) == norm_title:
                 return index
         if tkey and tkey in self.by_title:
             index = self.by_title[tkey]
@@ -108,7 +117,9 @@ class _Corpus:
         """Add a record; return the id it was merged into, or None when kept."""
         rec["title"] = (rec["title"] or "").strip()
         rec["abstract"] = rec["abstract"] or ""
-        index = self.find_duplicate(rec) if self.merge_duplicates else None
+        norm_title, norm_abstract = normalise_text(rec["title"]), normalise_text(rec["abstract"])
+        keys = _abstract_key("", norm_abstract), _title_key("", norm_title)
+        index = self.find_duplicate(rec, *keys, norm_title) if self.merge_duplicates else None
         if index is not None:
             kept = self.papers[index]
             for field in ("title", "year", "doi", "references", "cited_by"):
@@ -117,9 +128,11 @@ class _Corpus:
             if rec["references"] and kept["references"] is not rec["references"]:
                 kept["references"] = sorted(set(kept["references"]) | set(rec["references"]))
             kept["merged_from"].append(f"{rec['source_file']}:{rec['source_line']}")
-            self._index(rec, index)
+            if rec["id"] and rec["id"] not in self.ids:
+                self.aliases.setdefault(rec["id"], kept["id"])
+            self._index(keys, index)
             return kept["id"]
-        rec_id = rec["id"] or paper_id(rec["title"], rec["abstract"])
+        rec_id = rec["id"] or _digest_id(norm_title, norm_abstract)
         base, n = rec_id, 1
         while rec_id in self.ids:  # same id, different text: keep both, disambiguated
             n += 1
@@ -129,11 +142,46 @@ class _Corpus:
         rec["merged_from"] = []
         self.ids.add(rec_id)
         self.papers.append(rec)
-        self._index(rec, len(self.papers) - 1)
+        self._index(keys, len(self.papers) - 1)
         return None
 
-    def _index(self, rec: dict, index: int):
-        akey, tkey = _abstract_key(rec["abstract"]), _title_key(rec["title"])
+    def attach_citations(self, links: list) -> None:
+        """Put citation links onto the papers: ``cited`` into the citing paper's
+        references, or ``citing`` into the cited paper's ``cited_by`` when only
+        that one is in the corpus. Counts go to each link's file: kept, merged
+        (a link given twice) or skipped (neither paper in the corpus)."""
+        if not links:
+            return
+        by_id = {paper["id"]: paper for paper in self.papers}
+        seen = set()
+        for link, stats in links:
+            citing = self.aliases.get(link.citing, link.citing)
+            cited = self.aliases.get(link.cited, link.cited)
+            if (citing, cited) in seen:
+                stats["merged"] += 1
+                continue
+            seen.add((citing, cited))
+            if citing in by_id:
+                paper, field, other = by_id[citing], "references", cited
+            elif cited in by_id:
+                paper, field, other = by_id[cited], "cited_by", citing
+            else:
+                stats["skipped"] += 1
+                stats["skips"].append({"line": link.source_line,
+                                       "reason": f"neither {link.citing} nor {link.cited} is a paper of the corpus"})
+                continue
+            if paper[field] is None:
+                paper[field] = []
+            elif other in paper[field]:
+                stats["merged"] += 1
+                continue
+            paper[field] = paper[field] + [other]
+            stats["kept"] += 1
+        for stats in {id(stats): stats for _, stats in links}.values():
+            stats["skips"].sort(key=lambda skip: skip["line"])
+
+    def _index(self, keys: tuple[str | None, str | None], index: int):
+        akey, tkey = keys
         if akey:
             self.by_abstract.setdefault(akey, index)
         if tkey:
@@ -147,7 +195,9 @@ def load(inputs: Iterable[str | Path] | str | Path | None = None, format: str | 
     Parameters
     ----------
     inputs : path, glob or directory, or a list of them; None reads the bundled sample corpus.
-    format : force a reader (``text``, ``jsonl``, ``json``, ``csv``, ``tsv``, ...); default: detect per file.
+    format : force a reader: ``text``, ``jsonl``, ``json``, ``csv``, ``tsv``, ``bibtex``, ``ris``,
+        ``wos``, ``scopus``, ``openalex``, ``arxiv``, ``s2``; default: detected per file
+        (see :func:`conceptgraph.extract.readers.detect_format`).
     encoding : text encoding when files are not UTF-8/UTF-16 with BOM.
     merge_duplicates : merge records of the same paper (same abstract, or same title);
         when False every record is kept (ids still made unique).
@@ -156,12 +206,22 @@ def load(inputs: Iterable[str | Path] | str | Path | None = None, format: str | 
     -------
     DataFrame with columns ``id, title, abstract, year, lang, doi, source_file,
     source_line, references, cited_by, merged_from``, one row per distinct paper.
-    ``papers.attrs["load_report"]`` holds per-file counts (read, kept, merged,
-    skipped) and every skipped record with its reason.
+    A two-column ``citing,cited`` table (a citation edge list) puts its links
+    onto the papers' ``references`` (or ``cited_by`` when only the cited paper
+    is in the corpus); its counts are links: kept, merged (given twice) and
+    skipped (neither paper in the corpus).
+
+    ``papers.attrs["load_report"]`` holds, per file and in total, the counts
+    ``read = kept + merged + skipped``, ``years_missing`` (records with no year)
+    and ``years_malformed`` (a year value without a year in it, e.g. "in press";
+    the first ten are listed per file), every skipped record with its reason,
+    and ``files_skipped``: files found in a directory or by a pattern that could
+    not be read at all, with the reason.
 
     Raises
     ------
-    InputError : a file cannot be read at all (one-line message naming it).
+    InputError : a file named on its own cannot be read at all, a path does not
+        exist, or no usable paper is found (a one-line message naming the file).
 
     Examples
     --------
@@ -175,29 +235,80 @@ def load(inputs: Iterable[str | Path] | str | Path | None = None, format: str | 
     elif isinstance(inputs, (str, Path)):
         inputs = [inputs]
     corpus = _Corpus(merge_duplicates)
-    files = []
-    for path, name in input_files(inputs):
-        fmt, records = read_file(path, name, format, encoding)
-        stats = {"file": name, "format": fmt, "read": 0, "kept": 0, "merged": 0, "skipped": 0,
-                 "skips": []}
-        for item in records:
-            stats["read"] += 1
-            if isinstance(item, Skip):
-                stats["skipped"] += 1
-                stats["skips"].append({"line": item.source_line, "reason": item.reason})
-            elif corpus.add(item) is None:
-                stats["kept"] += 1
-            else:
-                stats["merged"] += 1
-        files.append(stats)
+    files, files_skipped, links = [], [], []
+    for path, name, named in expand_inputs(inputs):
+        try:
+            files.append(_read_one(corpus, path, name, format, encoding, links))
+        except InputError as err:
+            # A file named on its own must be readable; one found in a directory
+            # or by a pattern is skipped, with its reason in the report.
+            if named:
+                raise
+            files_skipped.append({"file": name, "reason": str(err)})
+    corpus.attach_citations(links)  # after every file: a citation list may come first
     papers = pd.DataFrame(corpus.papers, columns=PAPER_COLUMNS)
     papers["year"] = papers["year"].astype("Int64")
     papers["source_line"] = papers["source_line"].astype("int64")
-    totals = {key: sum(f[key] for f in files) for key in ("read", "kept", "merged", "skipped")}
-    papers.attrs["load_report"] = {"files": files, **totals}
+    totals = {key: sum(f[key] for f in files) for key in _COUNTS}
+    papers.attrs["load_report"] = {"files": files, **totals, "files_skipped": files_skipped}
+    names = [f["file"] for f in files] + [f["file"] for f in files_skipped]
     if totals["read"] == 0:
-        raise InputError(f"{', '.join(f['file'] for f in files) or 'input'}: no records found")
+        if files_skipped and not files:
+            raise InputError(files_skipped[0]["reason"] + (
+                f" (and {len(files_skipped) - 1} more unreadable files)" if len(files_skipped) > 1 else ""))
+        raise InputError(f"{_names(names)}: no records found")
+    if papers.empty:
+        first = next((f"line {s['line']}: {s['reason']}" for f in files for s in f["skips"]), "")
+        raise InputError(f"{_names(names)}: no usable paper ({totals['read']} records read, "
+                         f"{totals['skipped']} skipped{'; first: ' + first if first else ''})")
     return papers
+
+
+_COUNTS = ("read", "kept", "merged", "skipped", "years_missing", "years_malformed")
+
+
+def _names(names: list[str]) -> str:
+    return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "") \
+        if names else "input"
+
+
+def _read_one(corpus: _Corpus, path: Path, name: str, format: str | None, encoding: str | None,
+              links: list) -> dict:
+    """Read one file into the corpus; its counts for the load report.
+
+    Citation links are put in ``links`` (with this file's counts) to be
+    attached once every file is read.
+    """
+    fmt, records = read_file(path, name, format, encoding)
+    stats = {"file": name, "format": fmt, "read": 0, "kept": 0, "merged": 0, "skipped": 0,
+             "years_missing": 0, "years_malformed": 0, "malformed_years": [], "skips": []}
+    for item in records:
+        stats["read"] += 1
+        if isinstance(item, Citation):
+            links.append((item, stats))
+            continue
+        if isinstance(item, dict) and not (item["title"] or "").strip() and not (item["abstract"] or "").strip():
+            item = Skip(item["source_file"], item["source_line"], "no title and no abstract")
+        if isinstance(item, dict) and len(item["abstract"] or "") + len(item["title"] or "") > MAX_TEXT_CHARS:
+            item = Skip(item["source_file"], item["source_line"],
+                        f"{len(item['abstract'] or '') + len(item['title'] or ''):,} characters of text, "
+                        f"more than the {MAX_TEXT_CHARS:,} an abstract may have")
+        if isinstance(item, Skip):
+            stats["skipped"] += 1
+            stats["skips"].append({"line": item.source_line, "reason": item.reason})
+            continue
+        if item["year"] is None:
+            if item.get("year_raw"):
+                stats["years_malformed"] += 1
+                if len(stats["malformed_years"]) < 10:
+                    stats["malformed_years"].append({"line": item["source_line"], "value": item["year_raw"]})
+            else:
+                stats["years_missing"] += 1
+        if corpus.add(item) is None:
+            stats["kept"] += 1
+        else:
+            stats["merged"] += 1
+    return stats
 
 
 __all__ = ["load", "sample_corpus", "detect_language", "paper_id", "InputError", "PAPER_COLUMNS"]

@@ -1,0 +1,562 @@
+"""Build graphs from the extract stage's tables: bipartite, paper–paper, concept co-occurrence.
+
+All three graphs start from one sparse paper × concept incidence matrix ``X``
+(``X[i, c] = 1`` when paper *i* mentions concept *c*), so they are built with
+scipy sparse products rather than pairwise Python loops.
+
+Paper–paper weight (``paper_graph``)
+    Each concept gets a specificity weight ``w_c = ln(N / df_c)`` (an inverse
+    document frequency), multiplied by ``generic_weight`` (default 0.1) for
+    concepts marked ``generic``.  Concepts named by more than ``max_df`` papers
+    are left out (by default ``auto``: 25 % of the papers, at most 2,000 papers;
+    they link too much to tell anything and would make the product quadratic).
+    Papers become vectors ``v_i = X[i] * w`` and the concept similarity of two
+    papers is the cosine ``v_i . v_j / (|v_i| |v_j|)`` — 1 when they name exactly
+    the same concepts, small when they share only common or generic ones.
+    Pruning rule: a pair is kept when it is among the ``top_k`` most similar
+    papers of *either* paper (a symmetric k-nearest-neighbour graph), and only
+    when its similarity is at least ``min_similarity``.  Every paper therefore
+    keeps its ``top_k`` strongest links (fewer if it shares concepts with fewer
+    papers) and hubs cannot glue the corpus together through weak links.
+
+Concept co-occurrence (``concept_graph``)
+    ``c_ij`` = number of papers that mention both *i* and *j*.  The edge weight
+    is the association strength used by VOSviewer (van Eck & Waltman 2009,
+    "How to normalize cooccurrence data?", JASIST 60(8)):
+    ``AS_ij = 2m * c_ij / (s_i * s_j)`` where ``s_i = sum_j c_ij`` is the total
+    link strength of *i* and ``m = sum_i s_i / 2``.  ``AS_ij`` is the ratio of
+    observed to expected co-occurrences under independence: 1 means "as often as
+    chance", larger means the two concepts are associated.  The raw count is kept
+    in the ``count`` attribute.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+__all__ = [
+    "Incidence",
+    "incidence",
+    "concept_weights",
+    "paper_label",
+    "bipartite_graph",
+    "paper_similarity",
+    "pair_similarity",
+    "paper_graph",
+    "cooccurrence_counts",
+    "association_strength",
+    "concept_graph",
+    "KIND_PRIORITY",
+]
+
+#: When a pair of papers is linked in several ways, the kind shown is the strongest here.
+KIND_PRIORITY = {"citation": 3, "inferred-citation": 2, "concept": 1}
+
+
+@dataclass
+class Incidence:
+    """Sparse paper × concept matrices and their row/column keys.
+
+    Attributes
+    ----------
+    binary : csr_matrix, ``binary[i, c] = 1`` when paper i mentions concept c.
+    counts : csr_matrix, number of mentions of concept c in paper i.
+    paper_ids, concept_ids : the row and column keys (numpy arrays of str).
+    in_title, in_abstract : csr_matrix, 1 where the paper names the concept in that field.
+    """
+
+    binary: sp.csr_matrix
+    counts: sp.csr_matrix
+    paper_ids: np.ndarray
+    concept_ids: np.ndarray
+    in_title: sp.csr_matrix
+    in_abstract: sp.csr_matrix
+
+    @property
+    def df(self) -> np.ndarray:
+        """Document frequency of each concept (papers that mention it)."""
+        return np.asarray(self.binary.sum(axis=0)).ravel().astype(np.int64)
+
+
+def incidence(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame) -> Incidence:
+    """Paper × concept incidence matrices, rows in ``papers`` order, columns in ``concepts`` order.
+
+    Mentions of papers or concepts absent from the tables are ignored.
+
+    Examples
+    --------
+    >>> inc = incidence(papers, mentions, concepts)  # doctest: +SKIP
+    >>> inc.binary.shape == (len(papers), len(concepts))  # doctest: +SKIP
+    True
+    """
+    paper_ids = papers["id"].astype(str).to_numpy()
+    concept_ids = concepts["concept_id"].astype(str).to_numpy()
+    pindex = pd.Index(paper_ids)
+    cindex = pd.Index(concept_ids)
+    shape = (len(paper_ids), len(concept_ids))
+    if mentions is None or len(mentions) == 0:
+        empty = sp.csr_matrix(shape, dtype=np.float64)
+        return Incidence(empty, empty.copy(), paper_ids, concept_ids, empty.copy(), empty.copy())
+    rows = pindex.get_indexer(mentions["paper_id"].astype(str))
+    cols = cindex.get_indexer(mentions["concept_id"].astype(str))
+    field = mentions["field"].astype(str).to_numpy() if "field" in mentions else np.full(len(rows), "abstract")
+    ok = (rows >= 0) & (cols >= 0)
+    rows, cols, field = rows[ok], cols[ok], field[ok]
+    counts = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=shape)
+    counts.sum_duplicates()
+    counts.sort_indices()
+    binary = counts.copy()
+    binary.data[:] = 1.0
+
+    def flag(mask):
+        M = sp.csr_matrix((np.ones(int(mask.sum())), (rows[mask], cols[mask])), shape=shape)
+        M.sum_duplicates()
+        M.data[:] = 1.0
+        return M
+
+    is_title = field == "title"
+    return Incidence(binary, counts, paper_ids, concept_ids, flag(is_title), flag(~is_title))
+
+
+
+def _max_df_count(max_df, n_papers: int) -> int:
+    if max_df is None:
+        return n_papers
+    if max_df == "auto":
+        return max(2, min(int(math.ceil(0.25 * n_papers)), 2000))
+    if isinstance(max_df, float) and max_df <= 1.0:
+        return max(2, int(math.ceil(max_df * n_papers)))
+    return int(max_df)
+
+
+def concept_weights(inc: Incidence, generic: np.ndarray | None = None, *, generic_weight: float = 0.1,
+                    max_df="auto") -> np.ndarray:
+    """Specificity weight of each concept for paper–paper similarity.
+
+    ``w_c = ln(N / df_c)``, times ``generic_weight`` for generic concepts; 0 for
+    concepts named by fewer than 2 papers (they link nothing) or by more than
+    ``max_df`` papers (``"auto"``: 25 % of the papers, at most 2,000; a float
+    ≤ 1 is a fraction, an int a count, None no limit).
+
+    Examples
+    --------
+    >>> w = concept_weights(inc, concepts["generic"].to_numpy())  # doctest: +SKIP
+    """
+    n = max(inc.binary.shape[0], 1)
+    df = inc.df
+    w = np.zeros(len(df))
+    used = (df >= 2) & (df <= _max_df_count(max_df, n))
+    w[used] = np.log(n / df[used])
+    if generic is not None:
+        g = np.asarray(pd.Series(generic).fillna(False).astype(bool))
+        w[g] *= generic_weight
+    return w
+
+
+def paper_label(title, abstract, width: int = 60) -> str:
+    """A short display label: the title cut to ``width`` characters, else the abstract's first words.
+
+    >>> paper_label("Densely Connected Convolutional Networks", "")
+    'Densely Connected Convolutional Networks'
+    >>> paper_label("", "We study the loss landscape of very deep residual networks trained with SGD")
+    'We study the loss landscape of very deep residual networks…'
+    """
+    text = title if isinstance(title, str) and title.strip() else (abstract if isinstance(abstract, str) else "")
+    text = " ".join(text.split())
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1]
+    if " " in cut[width // 2:]:
+        cut = cut[: cut.rfind(" ")]
+    return cut.rstrip(" ,;:.") + "…"
+
+
+def _scalar(value):
+    """A GraphML-safe scalar, or None when the value is missing."""
+    if value is None:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return None if math.isnan(value) else float(value)
+    if isinstance(value, str):
+        return value
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return str(value)
+
+
+def _set_attrs(attrs: dict, **values) -> dict:
+    for key, value in values.items():
+        v = _scalar(value)
+        if v is not None:
+            attrs[key] = v
+    return attrs
+
+
+def _concept_labels(concepts: pd.DataFrame) -> np.ndarray:
+    return concepts["label"].fillna(concepts["concept_id"]).astype(str).to_numpy()
+
+
+def _paper_concept_strings(inc: Incidence, labels: np.ndarray) -> list[str]:
+    X = inc.binary
+    out = []
+    for i in range(X.shape[0]):
+        cols = X.indices[X.indptr[i]:X.indptr[i + 1]]
+        out.append("; ".join(sorted(set(labels[cols]), key=str.lower)))
+    return out
+
+
+def _paper_nodes(papers: pd.DataFrame, inc: Incidence, labels: np.ndarray) -> list[tuple[str, dict]]:
+    concept_strings = _paper_concept_strings(inc, labels)
+    n_concepts = np.diff(inc.binary.indptr)
+    titles = papers["title"].fillna("").astype(str).tolist() if "title" in papers else [""] * len(papers)
+    abstracts = papers["abstract"].fillna("").astype(str).tolist() if "abstract" in papers else [""] * len(papers)
+    years = papers["year"].tolist() if "year" in papers else [None] * len(papers)
+    nodes = []
+    for i, pid in enumerate(inc.paper_ids):
+        attrs = _set_attrs({"kind": "paper"}, label=paper_label(titles[i], abstracts[i]), title=titles[i],
+                           abstract=abstracts[i], concepts=concept_strings[i], n_concepts=int(n_concepts[i]))
+        y = years[i]
+        if y is not None and not pd.isna(y):
+            attrs["year"] = int(y)
+        nodes.append((str(pid), attrs))
+    return nodes
+
+
+def _concept_nodes(concepts: pd.DataFrame) -> list[tuple[str, dict]]:
+    nodes = []
+    cols = concepts.columns
+    for row in concepts.itertuples(index=False):
+        r = row._asdict()
+        attrs = _set_attrs({"kind": "concept"}, label=r.get("label") if r.get("label") is not None else r["concept_id"],
+                           type=r.get("type") if "type" in cols else None,
+                           generic=bool(r["generic"]) if "generic" in cols and not pd.isna(r["generic"]) else False,
+                           n_papers=r.get("n_papers") if "n_papers" in cols else None,
+                           n_mentions=r.get("n_mentions") if "n_mentions" in cols else None)
+        nodes.append((str(r["concept_id"]), attrs))
+    return nodes
+
+
+def bipartite_graph(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame) -> nx.Graph:
+    """Paper–concept bipartite graph.
+
+    Nodes are paper ids (``kind="paper"``, ``bipartite=0``) and concept ids
+    (``kind="concept"``, ``bipartite=1``).  An edge links a paper to each concept
+    it mentions: ``kind="mention"``, ``weight`` = number of mentions,
+    ``evidence`` = the fields it was found in (``"title"``, ``"abstract"``).
+
+    Examples
+    --------
+    >>> B = bipartite_graph(papers, mentions, concepts)  # doctest: +SKIP
+    >>> sorted(B["p1"])  # the concepts paper p1 mentions  # doctest: +SKIP
+    """
+    inc = incidence(papers, mentions, concepts)
+    labels = _concept_labels(concepts)
+    clash = set(map(str, inc.paper_ids)) & set(map(str, inc.concept_ids))
+    if clash:
+        raise ValueError(f"paper ids and concept ids overlap: {sorted(clash)[:5]}")
+    B = nx.Graph(name="paper-concept")
+    for node, attrs in _paper_nodes(papers, inc, labels):
+        B.add_node(node, bipartite=0, **attrs)
+    for node, attrs in _concept_nodes(concepts):
+        B.add_node(node, bipartite=1, **attrs)
+    C = inc.counts.tocoo()  # canonical: sorted by row, then column
+    ncols = max(C.shape[1], 1)
+
+    def flagged(M):
+        M = M.tocoo()
+        return np.isin(C.row.astype(np.int64) * ncols + C.col, M.row.astype(np.int64) * ncols + M.col)
+
+    t, a = flagged(inc.in_title), flagged(inc.in_abstract)
+    evidence = np.where(t & a, "title; abstract", np.where(t, "title", "abstract"))
+    pids, cids = [str(x) for x in inc.paper_ids], [str(x) for x in inc.concept_ids]
+    B.add_edges_from((pids[r], cids[c], {"weight": float(v), "kind": "mention", "evidence": str(e)})
+                     for r, c, v, e in zip(C.row, C.col, C.data, evidence))
+    return B
+
+
+def _paper_vectors(inc: Incidence, w: np.ndarray) -> sp.csr_matrix:
+    V = (inc.binary @ sp.diags(w)).tocsr()
+    V.eliminate_zeros()
+    norms = np.sqrt(np.asarray(V.multiply(V).sum(axis=1)).ravel())
+    inv = np.zeros_like(norms)
+    inv[norms > 0] = 1.0 / norms[norms > 0]
+    V = (sp.diags(inv) @ V).tocsr()
+    V.sort_indices()
+    return V
+
+
+def _topk_rows(S: sp.csr_matrix, k: int, row_offset: int):
+    """(rows, cols, values) of the k largest entries of each row (ties: smaller column first).
+
+    Rows with at most k entries are kept whole; longer rows use ``np.partition``
+    to find their k-th largest value (linear time per row, no global sort).
+    """
+    S = S.tocsr()
+    indptr, indices, data = S.indptr, S.indices, S.data
+    counts = np.diff(indptr)
+    keep = np.ones(len(data), dtype=bool)
+    for r in np.flatnonzero(counts > k):
+        lo, hi = indptr[r], indptr[r + 1]
+        d = data[lo:hi]
+        thr = np.partition(d, len(d) - k)[len(d) - k]
+        above = d > thr
+        tied = np.flatnonzero(d == thr)
+        room = k - int(above.sum())
+        tied = tied[np.argsort(indices[lo + tied], kind="stable")[:room]]
+        row_keep = above
+        row_keep[tied] = True
+        keep[lo:hi] = row_keep
+    rows = np.repeat(np.arange(S.shape[0], dtype=np.int64), counts)
+    return rows[keep] + row_offset, indices[keep], data[keep]
+
+
+def paper_similarity(inc: Incidence, weights: np.ndarray, *, top_k: int | None = 10,
+                     min_similarity: float = 0.0, block_rows: int | None = None) -> pd.DataFrame:
+    """Pruned paper–paper concept similarity as an edge table.
+
+    Computes ``S = V V^T`` (``V`` the IDF-weighted, L2-normalised paper vectors,
+    see the module docstring) block by block of rows with scipy sparse products,
+    keeps each row's ``top_k`` largest off-diagonal entries (None keeps all) and
+    returns the symmetric union.
+
+    Returns
+    -------
+    DataFrame ``i, j, similarity`` with ``i < j`` row positions, sorted by ``i, j``.
+
+    Examples
+    --------
+    >>> inc = incidence(papers, mentions, concepts)  # doctest: +SKIP
+    >>> edges = paper_similarity(inc, concept_weights(inc), top_k=10)  # doctest: +SKIP
+    """
+    V = _paper_vectors(inc, weights)
+    n = V.shape[0]
+    VT = V.T.tocsc()
+    if block_rows is None:
+        # Bound each block's product: a row has at most sum(df of its concepts) candidates.
+        df = np.asarray((V != 0).sum(axis=0)).ravel()
+        cost = np.asarray((V != 0) @ df).ravel() + 1
+        bounds = np.searchsorted(np.cumsum(cost), np.arange(1, int(cost.sum() // 5_000_000) + 2) * 5_000_000)
+        stops = sorted(set(np.minimum(bounds + 1, n).tolist()) | {n})
+    else:
+        stops = list(range(block_rows, n, block_rows)) + [n]
+    parts_i, parts_j, parts_v = [], [], []
+    start = 0
+    for stop in stops:
+        if stop <= start:
+            continue
+        S = (V[start:stop] @ VT).tocsr()
+        block_rows_of = np.repeat(np.arange(start, stop), np.diff(S.indptr))
+        S.data[(S.indices == block_rows_of) | (S.data < max(min_similarity, 1e-12))] = 0  # no self-links
+        S.eliminate_zeros()
+        if top_k is None:
+            C = S.tocoo()
+            r, c, v = C.row + start, C.col, C.data
+        else:
+            r, c, v = _topk_rows(S, top_k, start)
+        parts_i.append(r)
+        parts_j.append(c)
+        parts_v.append(v)
+        start = stop
+    if not parts_i:
+        return pd.DataFrame({"i": pd.Series(dtype=np.int64), "j": pd.Series(dtype=np.int64),
+                             "similarity": pd.Series(dtype=float)})
+    r = np.concatenate(parts_i).astype(np.int64)
+    c = np.concatenate(parts_j).astype(np.int64)
+    v = np.concatenate(parts_v)
+    lo, hi = np.minimum(r, c), np.maximum(r, c)
+    df = pd.DataFrame({"i": lo, "j": hi, "similarity": v})
+    df = df.groupby(["i", "j"], sort=True, as_index=False)["similarity"].max()
+    return df
+
+
+def pair_similarity(inc: Incidence, weights: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Concept similarity (same cosine as ``paper_similarity``) of given row-position pairs, unpruned."""
+    if len(i) == 0:
+        return np.zeros(0)
+    V = _paper_vectors(inc, weights)
+    return np.asarray(V[np.asarray(i)].multiply(V[np.asarray(j)]).sum(axis=1)).ravel()
+
+
+def _shared_concept_strings(inc: Incidence, weights: np.ndarray, labels: np.ndarray, i: np.ndarray,
+                            j: np.ndarray, limit: int = 12) -> list[str]:
+    """For each pair, the shared concepts that counted, strongest contribution first."""
+    if len(i) == 0:
+        return []
+    V = (inc.binary @ sp.diags(weights)).tocsr()
+    V.eliminate_zeros()
+    P = V[np.asarray(i)].multiply(V[np.asarray(j)]).tocsr()
+    out = []
+    for r in range(P.shape[0]):
+        lo, hi = P.indptr[r], P.indptr[r + 1]
+        cols, vals = P.indices[lo:hi], P.data[lo:hi]
+        order = np.lexsort((labels[cols], -vals))[:limit]
+        names = labels[cols[order]].tolist()
+        if hi - lo > limit:
+            names.append(f"… (+{hi - lo - limit})")
+        out.append("; ".join(names))
+    return out
+
+
+def paper_graph(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame, *, top_k: int | None = 10,
+                min_similarity: float = 0.0, generic_weight: float = 0.1, max_df="auto",
+                citations: pd.DataFrame | None = None, citation_weight: float = 0.5,
+                inferred_weight: float = 0.25) -> nx.Graph:
+    """Undirected paper–paper graph: concept links, plus citation links when given.
+
+    Concept links follow the weighting and pruning rule of the module docstring.
+    ``citations`` (columns ``citing, cited, kind, evidence``; kind ``citation`` or
+    ``inferred-citation``) adds a link for each citing pair whether or not it
+    shares concepts.  A pair linked in several ways gets one edge whose ``kind``
+    is the strongest (citation > inferred-citation > concept), whose ``weight``
+    is the concept similarity plus ``citation_weight`` (explicit) or
+    ``inferred_weight`` (inferred), and whose ``evidence`` keeps everything:
+    the citation phrase(s) and the shared concepts.
+
+    Edge attributes: ``weight`` (float), ``kind``, ``similarity`` (concept cosine),
+    ``shared_concepts`` ("; "-joined labels, strongest first), ``evidence`` (str)
+    and, for citation kinds, ``citing`` (the citing paper's id).
+    Node attributes: ``kind="paper"``, ``label``, ``title``, ``abstract``,
+    ``year`` (only when known), ``concepts``, ``n_concepts``.
+
+    Examples
+    --------
+    >>> G = paper_graph(papers, mentions, concepts, top_k=10)  # doctest: +SKIP
+    >>> G.edges["p1", "p2"]["kind"]  # doctest: +SKIP
+    'concept'
+    """
+    inc = incidence(papers, mentions, concepts)
+    labels = _concept_labels(concepts)
+    generic = concepts["generic"].to_numpy() if "generic" in concepts else None
+    w = concept_weights(inc, generic, generic_weight=generic_weight, max_df=max_df)
+    G = nx.Graph(name="paper-paper")
+    G.add_nodes_from(_paper_nodes(papers, inc, labels))
+    edges = paper_similarity(inc, w, top_k=top_k, min_similarity=min_similarity)
+    pos = {str(p): k for k, p in enumerate(inc.paper_ids)}
+
+    cites = None
+    if citations is not None and len(citations):
+        cites = citations[["citing", "cited", "kind", "evidence"]].copy()
+        cites["citing"] = cites["citing"].astype(str)
+        cites["cited"] = cites["cited"].astype(str)
+        cites = cites[cites["citing"].isin(pos) & cites["cited"].isin(pos) & (cites["citing"] != cites["cited"])]
+        cites["ci"] = cites["citing"].map(pos)
+        cites["cj"] = cites["cited"].map(pos)
+        cites["i"] = np.minimum(cites["ci"], cites["cj"])
+        cites["j"] = np.maximum(cites["ci"], cites["cj"])
+        extra = cites[["i", "j"]].drop_duplicates()
+        extra = extra.merge(edges[["i", "j"]], on=["i", "j"], how="left", indicator=True)
+        extra = extra[extra["_merge"] == "left_only"][["i", "j"]]
+        if len(extra):
+            sim = pair_similarity(inc, w, extra["i"].to_numpy(), extra["j"].to_numpy())
+            extra = extra.assign(similarity=sim)
+            edges = pd.concat([edges, extra], ignore_index=True).sort_values(["i", "j"], ignore_index=True)
+
+    shared = _shared_concept_strings(inc, w, labels, edges["i"].to_numpy(), edges["j"].to_numpy())
+    ids = inc.paper_ids
+    for (i, j, s), sh in zip(edges[["i", "j", "similarity"]].itertuples(index=False), shared):
+        s = float(s)
+        G.add_edge(str(ids[i]), str(ids[j]), weight=s, similarity=s, kind="concept", shared_concepts=sh,
+                   evidence=f"shared concepts: {sh}" if sh else "")
+    if cites is not None and len(cites):
+        bonus = {"citation": citation_weight, "inferred-citation": inferred_weight}
+        cites = cites.sort_values(["citing", "cited", "kind"])
+        for row in cites.itertuples(index=False):
+            u, v = row.citing, row.cited
+            d = G.edges[u, v]
+            phrase = f"{u} cites {v}" + (f" ({row.evidence})" if isinstance(row.evidence, str) and row.evidence else "")
+            if KIND_PRIORITY.get(row.kind, 0) > KIND_PRIORITY.get(d["kind"], 0):
+                d["kind"] = row.kind
+                d["citing"] = u
+                d["weight"] = d["similarity"] + bonus.get(row.kind, 0.0)
+            d.setdefault("citation_evidence", [])
+            d["citation_evidence"].append(f"[{row.kind}] {phrase}")
+        for u, v, d in G.edges(data=True):
+            ev = d.pop("citation_evidence", None)
+            if ev:
+                parts = ev + ([d["evidence"]] if d["evidence"] else [])
+                d["evidence"] = " | ".join(parts)
+    return G
+
+
+def cooccurrence_counts(inc: Incidence) -> sp.csr_matrix:
+    """Concept × concept co-occurrence counts ``C = X^T X`` (papers naming both), diagonal zero."""
+    C = (inc.binary.T @ inc.binary).tocsr()
+    C.setdiag(0)
+    C.eliminate_zeros()
+    return C
+
+
+def association_strength(C: sp.csr_matrix) -> sp.csr_matrix:
+    """VOSviewer's association strength ``AS_ij = 2m c_ij / (s_i s_j)`` of a co-occurrence matrix.
+
+    ``s_i`` is the total link strength of *i* (row sum of ``C``) and ``m`` half
+    the sum of all ``s_i``; 1 means as many co-occurrences as expected by chance.
+
+    >>> import scipy.sparse as sp, numpy as np
+    >>> C = sp.csr_matrix(np.array([[0, 2, 0], [2, 0, 1], [0, 1, 0]]))
+    >>> association_strength(C).toarray().round(3).tolist()  # s = [2, 3, 1], 2m = 6
+    [[0.0, 2.0, 0.0], [2.0, 0.0, 2.0], [0.0, 2.0, 0.0]]
+    """
+    C = C.tocsr().astype(np.float64)
+    s = np.asarray(C.sum(axis=1)).ravel()
+    two_m = s.sum()
+    inv = np.zeros_like(s)
+    inv[s > 0] = 1.0 / s[s > 0]
+    A = (sp.diags(inv) @ C @ sp.diags(inv)) * two_m
+    return A.tocsr()
+
+
+def concept_graph(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame, *, min_count: int = 1,
+                  top_k: int | None = None) -> nx.Graph:
+    """Concept co-occurrence graph with association-strength weights.
+
+    Nodes: every concept (``kind="concept"``, ``label``, ``type``, ``generic``,
+    ``n_papers``, ``n_mentions`` where given).  Edges: concept pairs named together by at
+    least ``min_count`` papers; ``weight`` = association strength (see the module
+    docstring), ``count`` = papers naming both, ``distance = 1 / count`` (for
+    shortest-path measures), ``kind="cooccurrence"``, ``evidence`` = "N papers".
+    ``top_k`` (None = all) keeps only each concept's ``top_k`` strongest links by
+    association strength (symmetric union), for very large vocabularies.
+
+    Examples
+    --------
+    >>> K = concept_graph(papers, mentions, concepts)  # doctest: +SKIP
+    >>> K.edges["c:densenet", "c:imagenet"]["count"]  # doctest: +SKIP
+    3
+    """
+    inc = incidence(papers, mentions, concepts)
+    K = nx.Graph(name="concept-cooccurrence")
+    K.add_nodes_from(_concept_nodes(concepts))
+    C = cooccurrence_counts(inc)
+    A = association_strength(C)
+    C = sp.triu(C, k=1).tocoo()
+    Aup = sp.triu(A, k=1).tocsr()
+    keep = C.data >= min_count
+    r, c, cnt = C.row[keep], C.col[keep], C.data[keep]
+    a = np.asarray(Aup[r, c]).ravel()
+    if top_k is not None and len(r):
+        M = sp.csr_matrix((a, (r, c)), shape=A.shape)
+        M = (M + M.T).tocsr()
+        tr, tc, _ = _topk_rows(M, top_k, 0)
+        sel = pd.DataFrame({"i": np.minimum(tr, tc), "j": np.maximum(tr, tc)}).drop_duplicates()
+        cur = pd.DataFrame({"i": r, "j": c, "a": a, "cnt": cnt}).merge(sel, on=["i", "j"])
+        r, c, a, cnt = cur["i"].to_numpy(), cur["j"].to_numpy(), cur["a"].to_numpy(), cur["cnt"].to_numpy()
+    order = np.lexsort((c, r))
+    ids = inc.concept_ids
+    for k in order:
+        n = int(cnt[k])
+        K.add_edge(str(ids[r[k]]), str(ids[c[k]]), weight=float(a[k]), count=n, distance=1.0 / n,
+                   kind="cooccurrence", evidence=f"{n} paper{'s' if n != 1 else ''}")
+    return K

@@ -1,0 +1,554 @@
+"""Citations between corpus papers: explicit (from reference lists) and inferred (from named concepts).
+
+Explicit citations
+    ``references`` (what a paper cites) and ``cited_by`` (who cites it) may hold
+    paper ids, DOIs (bare, ``doi:``-prefixed or as ``https://doi.org/`` URLs) or
+    titles; each entry is matched to a corpus paper by id, then DOI, then
+    normalised title (titles shorter than 15 characters or one word are not
+    matched, they are too ambiguous).  Unmatched entries are counted, not linked.
+
+Inferred citations
+    Paper A is taken to cite paper B when A names a concept that B introduced.
+    A paper *introduces* a concept when (strongest evidence first):
+
+    3. its title before the first colon, or its whole title, is the concept's
+       name or alias, and that title text or the concept's label looks like a
+       name (capitals inside a word, an acronym or digits): "U-Net:
+       Convolutional Networks for ..." introduces U-Net, "Densely Connected
+       Convolutional Networks" the concept DenseNet whose alias it is; "Digital
+       Libraries: ..." introduces nothing (a research area, not a name);
+    2. its title's subject (leading words up to "for", "with", "is", ",", ...) is
+       one coined-looking token ("ReZero is All You Need"), or its abstract says
+       "we propose/introduce/present/develop ..." followed, with only fillers
+       between ("a novel", "a new framework,"), by the concept's name with an
+       acronym defined in parentheses ("we introduce the Dense Convolutional
+       Network (DenseNet)"), by a coined-looking name ("we introduce AdaPT, ..."),
+       or the name follows "called/named/dubbed" ("so-called" does not count);
+    1. the same sentence pattern with a plain name, accepted only when the
+       paper's title names the concept too.
+
+    A name that modifies a following noun ("an SQL extension", "(CNN)
+    architectures") or that is merely used ("an implementation using WWW") is
+    not introduced; nor is a concept named by more than 5 % of the papers on the
+    strength of an abstract sentence alone.  For each concept only the papers
+    with the strongest evidence count, and only when there are at most
+    ``max_introducers`` (default 1) of them: a concept "introduced" by several
+    papers is not an introduction.  Generic concepts are never introduced, nor
+    (by default) tasks and metrics.
+
+    A paper *names* a concept when one of its mentions is that concept or
+    contains its name as whole words ("U-Net architecture" names U-Net,
+    "nnU-Net" does not).  When both years are known a paper cannot cite a later
+    one; without years the direction is "A names B's contribution, so A cites B".
+
+    Measured on CiteSeer (3,129 papers with text, 4,002 real citation pairs):
+    272 inferred citations, 24 % of them real citation pairs (17 % in the right
+    direction) against 0.08 % for random pairs; concept links of the pruned
+    paper graph (top_k=10) are real citations for 3.7 % (45x random).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "normalise_doi",
+    "normalise_title",
+    "match_references",
+    "name_key",
+    "concept_lexicon",
+    "concept_introductions",
+    "INTRODUCIBLE_TYPES",
+    "inferred_citations",
+    "citation_table",
+    "citation_graph",
+]
+
+_DOI_RE = re.compile(r"10\.\d{4,9}/\S+", re.I)
+
+
+def normalise_doi(text) -> str | None:
+    """A DOI in canonical form (lower case, no resolver prefix), or None.
+
+    >>> normalise_doi("https://doi.org/10.1109/CVPR.2017.243")
+    '10.1109/cvpr.2017.243'
+    """
+    if not isinstance(text, str):
+        return None
+    m = _DOI_RE.search(text.strip())
+    return m.group(0).rstrip(".,;)").lower() if m else None
+
+
+def normalise_title(text) -> str | None:
+    """Title folded for matching (case, accents, punctuation); None when too short to be specific.
+
+    >>> normalise_title("Densely Connected Convolutional Networks.")
+    'densely connected convolutional networks'
+    """
+    if not isinstance(text, str):
+        return None
+    key = " ".join(re.findall(r"\w+", unicodedata.normalize("NFKC", text).lower()))
+    return key if len(key) >= 15 and len(key.split()) >= 2 else None
+
+
+def _as_list(value) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value] if value.strip() else []
+    if isinstance(value, float) and np.isnan(value):
+        return []
+    try:
+        return [str(v) for v in value if v is not None and str(v).strip()]
+    except TypeError:
+        return []
+
+
+def match_references(papers: pd.DataFrame) -> pd.DataFrame:
+    """Explicit citations: ``references`` and ``cited_by`` entries matched to corpus papers.
+
+    Returns
+    -------
+    DataFrame ``citing, cited, kind ("citation"), evidence, field, matched_by``,
+    one row per distinct (citing, cited) pair, sorted.  ``attrs["per_paper"]``
+    holds, per paper id, ``n_references`` (entries in its list) and
+    ``n_references_matched``.
+
+    Examples
+    --------
+    >>> papers = pd.DataFrame({"id": ["a", "b"], "title": ["Deep residual learning", "Paper B two"],
+    ...                        "doi": [None, "10.1000/xyz"], "references": [["https://doi.org/10.1000/XYZ"], None]})
+    >>> match_references(papers)[["citing", "cited", "matched_by"]].values.tolist()
+    [['a', 'b', 'doi']]
+    """
+    ids = papers["id"].astype(str).tolist()
+    by_id = {i: i for i in ids}
+    by_doi, by_title = {}, {}
+    dois = papers["doi"].tolist() if "doi" in papers else [None] * len(ids)
+    titles = papers["title"].tolist() if "title" in papers else [None] * len(ids)
+    for pid, doi, title in zip(ids, dois, titles):
+        d = normalise_doi(doi)
+        if d:
+            by_doi.setdefault(d, pid)
+        t = normalise_title(title)
+        if t:
+            by_title.setdefault(t, pid)
+
+    def resolve(entry: str):
+        e = entry.strip()
+        if e in by_id:
+            return by_id[e], "id"
+        d = normalise_doi(e)
+        if d and d in by_doi:
+            return by_doi[d], "doi"
+        t = normalise_title(e)
+        if t and t in by_title:
+            return by_title[t], "title"
+        return None, None
+
+    rows = []
+    per_paper = {}
+    refs = papers["references"].tolist() if "references" in papers else [None] * len(ids)
+    cited_by = papers["cited_by"].tolist() if "cited_by" in papers else [None] * len(ids)
+    for pid, rlist, clist in zip(ids, refs, cited_by):
+        entries = _as_list(rlist)
+        matched = 0
+        for e in entries:
+            target, how = resolve(e)
+            if target is not None and target != pid:
+                matched += 1
+                rows.append((pid, target, "citation", f'reference "{e[:80]}" matched by {how}', "references", how))
+        per_paper[pid] = {"n_references": len(entries), "n_references_matched": matched}
+        for e in _as_list(clist):
+            source, how = resolve(e)
+            if source is not None and source != pid:
+                rows.append((source, pid, "citation", f'cited_by "{e[:80]}" matched by {how}', "cited_by", how))
+    df = pd.DataFrame(rows, columns=["citing", "cited", "kind", "evidence", "field", "matched_by"])
+    df = df.sort_values(["citing", "cited", "field"]).drop_duplicates(["citing", "cited"]).reset_index(drop=True)
+    df.attrs["per_paper"] = per_paper
+    return df
+
+
+def name_key(text: str) -> str:
+    """A concept name folded for lookup: lower case, letters and digits only, plural "s" dropped.
+
+    >>> name_key("U-Net"), name_key("DenseNets"), name_key("Densely Connected Convolutional Networks")
+    ('unet', 'densenet', 'denselyconnectedconvolutionalnetwork')
+    """
+    key = re.sub(r"[^0-9a-z]+", "", unicodedata.normalize("NFKC", str(text)).lower())
+    if len(key) > 4 and key.endswith("s") and not key.endswith("ss"):
+        key = key[:-1]
+    return key
+
+
+def concept_lexicon(concepts: pd.DataFrame) -> dict[str, list[str]]:
+    """``name_key`` of every non-generic concept label and alias → concept ids (sorted)."""
+    lex: dict[str, set] = defaultdict(set)
+    generic = concepts["generic"].fillna(False).astype(bool).tolist() if "generic" in concepts else [False] * len(concepts)
+    aliases = concepts["aliases"].tolist() if "aliases" in concepts else [None] * len(concepts)
+    for cid, label, al, g in zip(concepts["concept_id"].astype(str), concepts["label"], aliases, generic):
+        if g:
+            continue
+        for name in [label, *_as_list(al)]:
+            if isinstance(name, str):
+                k = name_key(name)
+                if len(k) >= 2:
+                    lex[k].add(cid)
+    return {k: sorted(v) for k, v in lex.items()}
+
+
+_SUBJECT_STOP = re.compile(
+    r"\s+(?:for|with|via|using|in|on|of|from|to|through|towards|by|and|is|are|as|at|under|beyond|without|"
+    r"vs\.?|versus)\s+|\s*[,?!(]\s*|\s+-+\s+", re.I)
+_ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.I)
+_PROPOSE = re.compile(
+    r"\b(?:we|this\s+(?:paper|work|article|study|letter)|here\s+we)\s+"
+    r"(?:(?:also|further|then|first|now|therefore|thus|hence|instead|additionally|finally|newly|have|has)\s+){0,2}"
+    r"(?:propos|introduc|present|develop|design|devis|call|nam|dub|coin|term)(?:e|es|ed|s|d|ing)?\b", re.I)
+_CALLED = re.compile(r"(?<!so-)(?<!so )\b(?:called|named|dubbed|termed|coined)\b", re.I)
+#: "looks like a name": capitals inside a word, an acronym, or digits (ReZero, GNN, U-Net, D3Net)
+_NAME_LIKE = re.compile(r"[a-z][A-Z]|[A-Z]{2}|[A-Z]-[A-Z]|\d")
+#: "looks coined": one token with a capital after a lower-case letter, or letters and digits mixed
+#: (DenseNet, AdaPT, D3Net) — all-capital acronyms (SQL, UML, HMM) are usually older names
+_COINED = re.compile(r"^(?=.*[a-z][A-Z]|.*[A-Za-z]\d|.*\d[A-Za-z])[\w.+^-]+$")
+#: words that may stand between "we propose" and the name it introduces
+_FILLER = {"a", "an", "the", "our", "this", "new", "novel", "simple", "general", "generic", "unified", "efficient",
+           "fast", "scalable", "robust", "improved", "modified", "extended", "hybrid", "formal", "first", "two",
+           "three", "several", "powerful", "lightweight", "practical", "principled", "flexible", "effective",
+           "alternative", "generalized", "generalised", "variant", "family", "class", "method", "model", "approach",
+           "framework", "system", "algorithm", "architecture", "network", "technique", "dataset", "benchmark",
+           "tool", "language", "module", "scheme", "strategy", "mechanism", "library", "package", "of"}
+#: singular head nouns a new name may modify: "the AGNN framework" still introduces AGNN
+_HEADS = {"framework", "model", "method", "architecture", "network", "system", "algorithm", "approach", "module",
+          "layer", "block", "technique", "scheme", "protocol", "language", "library", "tool", "dataset",
+          "benchmark", "corpus", "toolkit", "platform", "engine", "head", "encoder", "decoder"}
+_FUNCTION_WORDS = {"that", "which", "who", "whose", "where", "to", "for", "in", "on", "with", "and", "or", "as", "by",
+                   "from", "is", "are", "was", "were", "can", "could", "will", "using", "based", "of", "at", "via",
+                   "than", "into", "under", "over", "without", "it", "its", "we"}
+
+
+def _sentence_window(text: str, start: int, limit: int = 300) -> int:
+    """End of the sentence that starts before ``start`` (at most ``limit`` characters on)."""
+    end = min(len(text), start + limit)
+    m = re.search(r"(?<!\bet al)(?<!\be\.g)(?<!\bi\.e)\.(?:\s|$)", text[start:end])
+    return start + m.start() if m else end
+
+
+def _whole_words(text: str, start: int, end: int) -> bool:
+    """The span is not part of a longer token ("DARTS" inside "D-DARTS")."""
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return not (before.isalnum() or before == "-") and not (after.isalnum() or after == "-")
+
+
+def _gap_ok(gap: str) -> bool:
+    """Only fillers ("a novel", "a new framework,") stand between the verb and the name."""
+    gap = gap.strip()
+    if not gap:
+        return True
+    if gap.endswith(","):  # apposition: "we present a new system, MIKS"
+        gap = gap[:-1]
+    elif re.search(r"[,;:()]", gap):
+        return False
+    words = re.findall(r"[\w-]+", gap.lower())
+    return len(words) <= 4 and all(w in _FILLER for w in words) and not (words and words[-1] == "of")
+
+
+def _used_as_modifier(text: str, end: int) -> bool:
+    """The span is followed by a noun it modifies ("the RoboCup context", "an SQL extension")."""
+    m = re.match(r"\s*-?\s*([A-Za-z][\w-]*)", text[end:end + 40])
+    return bool(m) and text[end:end + 1] != "," and m.group(1).lower() not in _FUNCTION_WORDS | _HEADS
+
+
+def _introduced_in_sentence(text: str, verb, spans):
+    """The mention a "we propose ..." sentence introduces, as ``((start, end, concept), level, rule)`` or None.
+
+    The name must follow the verb with only fillers between ("we propose a novel
+    X", "we present a new system, X"); a name followed by a noun it modifies
+    ("an SQL extension") or one merely used ("an implementation using WWW") is
+    not introduced.  In order: the name right after "called/named/dubbed" (not
+    "so-called"); the first name after the verb, replaced by the acronym in
+    parentheses that follows it ("the Dense Convolutional Network (DenseNet)").
+    Level 2 for a defined acronym or a coined-looking name (DenseNet, AdaPT),
+    else level 1 (accepted only when the title names it too).
+    """
+    w0 = verb.end()
+    w1 = _sentence_window(text, w0)
+    inside = [sp for sp in spans if sp[0] >= w0 and sp[1] <= w1]
+    if not inside:
+        return None
+
+    def paren_after(sp):
+        for other in inside:
+            if other[0] > sp[1] and re.fullmatch(r"\s*\(", text[sp[1]:other[0]]) \
+                    and text[other[1]:other[1] + 1] == ")":
+                return other
+        return None
+
+    called = _CALLED.search(text, w0, w1)
+    if called:
+        after = [sp for sp in inside if sp[0] >= called.end()]
+        if after and re.fullmatch(r"\s*(?:the\s+|a\s+|an\s+)?", text[called.end():after[0][0]], re.I):
+            sp = paren_after(after[0]) or after[0]
+            return sp, 2, f"we propose ... {called.group(0).lower()} X"
+    first = inside[0]
+    if not _gap_ok(text[w0:first[0]]):
+        return None
+    acronym = paren_after(first)
+    if acronym is not None:
+        nxt = re.match(r"\)\s*([A-Za-z][\w-]*)", text[acronym[1]:acronym[1] + 40])
+        if nxt and nxt.group(1).lower() not in _FUNCTION_WORDS | _HEADS:  # "(CNN) architectures: ..."
+            return None
+        return acronym, 2, "we propose X (Y)"
+    if text[first[0] - 1:first[0]] == "(" or _used_as_modifier(text, first[1]):
+        return None
+    level = 2 if _COINED.match(text[first[0]:first[1]]) else 1
+    return first, level, "we propose X" if level == 2 else "we propose X, X in title"
+
+
+#: Concept types a paper can introduce (tasks and metrics are studied, rarely coined); "" = untyped.
+INTRODUCIBLE_TYPES = ("method", "architecture", "dataset", "")
+
+
+def concept_introductions(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame, *,
+                          max_introducers: int = 1, types=INTRODUCIBLE_TYPES,
+                          max_abstract_share: float = 0.05) -> pd.DataFrame:
+    """Which paper introduced which concept, with the evidence (rules in the module docstring).
+
+    Returns
+    -------
+    DataFrame ``concept_id, label, paper_id, level, rule, evidence`` sorted by
+    ``concept_id, paper_id``; level 3 (title names it), 2 (title subject or an
+    explicit "we introduce X (Y)" sentence), 1 ("we propose X" with X in the title).
+    Only concepts whose ``type`` is in ``types`` (None: any) can be introduced.
+    An abstract sentence alone cannot introduce a concept named by more than
+    ``max_abstract_share`` of the papers (at least 3): "we develop two novel
+    convolutional neural network (CNN) architectures" does not introduce CNNs.
+
+    Examples
+    --------
+    >>> intro = concept_introductions(papers, mentions, concepts)  # doctest: +SKIP
+    >>> intro.loc[intro.label == "U-Net", "evidence"].item()  # doctest: +SKIP
+    'title "U-Net: Convolutional Networks for Biomedical Image Segmentation"'
+    """
+    if types is not None and "type" in concepts:
+        concepts = concepts[concepts["type"].fillna("").astype(str).isin(types)]
+    lex = concept_lexicon(concepts)
+    labels = dict(zip(concepts["concept_id"].astype(str), concepts["label"].astype(str)))
+    generic = set(concepts.loc[concepts["generic"].fillna(False).astype(bool), "concept_id"].astype(str)) \
+        if "generic" in concepts else set()
+    cands = []  # (concept_id, paper_id, level, rule, evidence)
+    titles = dict(zip(papers["id"].astype(str), papers["title"].fillna("").astype(str)))
+    abstracts = dict(zip(papers["id"].astype(str), papers["abstract"].fillna("").astype(str)))
+
+    for pid, title in titles.items():
+        t = " ".join(title.split())
+        if not t:
+            continue
+        head = t.split(":", 1)[0].strip() if ":" in t else None
+        seen = set()
+        for text, rule in ((head, "title before colon"), (t, "whole title")):
+            if text:
+                for cid in lex.get(name_key(_ARTICLE.sub("", text)), []):
+                    # a name ("U-Net:", "Densely Connected Convolutional Networks" = DenseNet),
+                    # not a research area ("Digital Libraries: ...", "Case-Based Learning: ...")
+                    if cid not in seen and (_NAME_LIKE.search(text) or _NAME_LIKE.search(labels[cid])):
+                        seen.add(cid)
+                        cands.append((cid, pid, 3, rule, f'title "{t}"'))
+        subject = _SUBJECT_STOP.split(_ARTICLE.sub("", head or t), maxsplit=1)[0].strip()
+        if _COINED.match(subject):  # "ReZero is All You Need", "SortedNet, a Place for ..."
+            for cid in lex.get(name_key(subject), []):
+                if cid not in seen:
+                    seen.add(cid)
+                    cands.append((cid, pid, 2, "title subject", f'title "{t}"'))
+
+    if mentions is not None and len(mentions):
+        m = mentions[mentions["field"] == "abstract"][["paper_id", "start", "end", "concept_id"]].copy()
+        m["paper_id"] = m["paper_id"].astype(str)
+        m["concept_id"] = m["concept_id"].astype(str)
+        m = m[~m["concept_id"].isin(generic) & m["concept_id"].isin(labels)]
+        n_named = mentions.groupby(mentions["concept_id"].astype(str))["paper_id"].nunique().to_dict()
+        popular = max(3, int(max_abstract_share * len(papers)))
+        title_concepts = mentions[mentions["field"] == "title"].groupby(
+            mentions["paper_id"].astype(str))["concept_id"].agg(lambda s: set(map(str, s))).to_dict()
+        for pid, group in m.sort_values(["paper_id", "start"]).groupby("paper_id", sort=True):
+            text = abstracts.get(pid, "")
+            if not text:
+                continue
+            spans = [(int(a), int(b), c) for a, b, c in zip(group["start"], group["end"], group["concept_id"])
+                     if _whole_words(text, int(a), int(b))]
+            for verb in _PROPOSE.finditer(text):
+                found = _introduced_in_sentence(text, verb, spans)
+                if found is None:
+                    continue
+                (a, b, cid), level, rule = found
+                if n_named.get(cid, 0) > popular:
+                    continue
+                if level == 1 and not (cid in title_concepts.get(pid, set())
+                                       or name_key(labels[cid]) in name_key(titles.get(pid, ""))):
+                    continue
+                w1 = _sentence_window(text, verb.end())
+                snippet = " ".join(text[verb.start():w1 + 1].split())
+                if len(snippet) > 160:
+                    snippet = snippet[:159] + "…"
+                cands.append((cid, pid, level, rule, f'abstract "{snippet}"'))
+
+    cols = ["concept_id", "label", "paper_id", "level", "rule", "evidence"]
+    if not cands:
+        return pd.DataFrame(columns=cols)
+    df = pd.DataFrame(cands, columns=["concept_id", "paper_id", "level", "rule", "evidence"])
+    df = df[~df["concept_id"].isin(generic)]
+    df = df.sort_values(["concept_id", "paper_id", "level"], ascending=[True, True, False])
+    df = df.drop_duplicates(["concept_id", "paper_id"])
+    best = df.groupby("concept_id")["level"].transform("max")
+    df = df[df["level"] == best]
+    n = df.groupby("concept_id")["paper_id"].transform("nunique")
+    df = df[n <= max_introducers].copy()
+    df["label"] = df["concept_id"].map(labels)
+    return df[cols].sort_values(["concept_id", "paper_id"]).reset_index(drop=True)
+
+
+def _named_concepts(mentions: pd.DataFrame, concepts: pd.DataFrame, wanted: set) -> pd.DataFrame:
+    """``paper_id, concept_id, field, via``: papers naming each wanted concept.
+
+    A paper names a concept when it mentions it, or when one of its mentions
+    contains the concept's name or alias as whole words ("U-Net architecture" and
+    "CNN-based U-Net models" name U-Net; "nnU-Net" does not).  Names shorter
+    than 3 letters/digits only count as whole mentions.
+    """
+    m = mentions[["paper_id", "concept_id", "field", "text"]].copy() if "text" in mentions else \
+        mentions[["paper_id", "concept_id", "field"]].assign(text="")
+    m["paper_id"] = m["paper_id"].astype(str)
+    m["concept_id"] = m["concept_id"].astype(str)
+    m["text"] = m["text"].fillna("").astype(str)
+    direct = m[m["concept_id"].isin(wanted)].assign(via="")
+    keys: dict[str, set] = defaultdict(set)
+    sub = concepts[concepts["concept_id"].astype(str).isin(wanted)]
+    aliases = sub["aliases"].tolist() if "aliases" in sub else [None] * len(sub)
+    for cid, label, al in zip(sub["concept_id"].astype(str), sub["label"], aliases):
+        for name in [label, *_as_list(al)]:
+            k = name_key(name) if isinstance(name, str) else ""
+            if len(k) >= 3:
+                keys[k].add(cid)
+    hits = []
+    if keys:
+        for text in m["text"].unique():
+            toks = [t for t in re.split(r"[\s\-/]+", text) if t]
+            found = set()
+            for i in range(len(toks)):
+                for j in range(i + 1, min(len(toks), i + 6) + 1):
+                    found |= keys.get(name_key(" ".join(toks[i:j])), set())
+            for cid in found:
+                hits.append((text, cid))
+    if hits:
+        h = pd.DataFrame(hits, columns=["text", "hit"])
+        inner = m.merge(h, on="text")
+        inner = inner[inner["hit"] != inner["concept_id"]]
+        inner = inner.assign(concept_id=inner["hit"], via=[f', as "{t}"' for t in inner["text"]])
+        allm = pd.concat([direct, inner[direct.columns]], ignore_index=True)
+    else:
+        allm = direct
+    if len(allm) == 0:
+        return pd.DataFrame(columns=["paper_id", "concept_id", "field", "via"])
+    allm = allm.sort_values(["paper_id", "concept_id", "via", "field"])
+    return allm.groupby(["paper_id", "concept_id"], sort=True).agg(
+        field=("field", lambda s: "+".join(sorted(set(s), key=lambda f: f != "title"))),
+        via=("via", "first")).reset_index()
+
+
+def inferred_citations(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame, *,
+                       introductions: pd.DataFrame | None = None, max_introducers: int = 1) -> pd.DataFrame:
+    """Inferred citations: A → B when A names a concept that B introduced.
+
+    Returns
+    -------
+    DataFrame ``citing, cited, kind ("inferred-citation"), evidence, concepts``,
+    one row per pair (several concepts joined), sorted by ``citing, cited``.
+
+    Examples
+    --------
+    >>> inf = inferred_citations(papers, mentions, concepts)  # doctest: +SKIP
+    >>> inf[inf.cited == unet_id].citing.tolist()  # papers naming U-Net  # doctest: +SKIP
+    """
+    cols = ["citing", "cited", "kind", "evidence", "concepts"]
+    if introductions is None:
+        introductions = concept_introductions(papers, mentions, concepts, max_introducers=max_introducers)
+    if introductions is None or len(introductions) == 0 or mentions is None or len(mentions) == 0:
+        return pd.DataFrame(columns=cols)
+    named = _named_concepts(mentions, concepts, set(introductions["concept_id"]))
+    pairs = named.merge(introductions.rename(columns={"paper_id": "cited"}), on="concept_id")
+    pairs = pairs.rename(columns={"paper_id": "citing"})
+    pairs = pairs[pairs["citing"] != pairs["cited"]]
+    # a co-introducer of the same concept does not cite the other for it
+    co = set(zip(introductions["concept_id"], introductions["paper_id"]))
+    pairs = pairs[[(c, p) not in co for c, p in zip(pairs["concept_id"], pairs["citing"])]]
+    if "year" in papers:
+        years = dict(zip(papers["id"].astype(str), papers["year"]))
+        ya = pairs["citing"].map(years)
+        yb = pairs["cited"].map(years)
+        later = pd.notna(ya) & pd.notna(yb)
+        ok = ~later
+        ok[later] = ya[later].astype(float) >= yb[later].astype(float)
+        pairs = pairs[ok.to_numpy(dtype=bool)]
+    if len(pairs) == 0:
+        return pd.DataFrame(columns=cols)
+    pairs = pairs.assign(phrase=[f'names "{lab}" ({fld}{via}); introduced by {cited}: {rule}, {ev}'
+                                 for lab, fld, via, cited, rule, ev in zip(pairs["label"], pairs["field"], pairs["via"],
+                                                                           pairs["cited"], pairs["rule"],
+                                                                           pairs["evidence"])])
+    pairs = pairs.sort_values(["citing", "cited", "level", "label"], ascending=[True, True, False, True])
+    out = pairs.groupby(["citing", "cited"], sort=True).agg(
+        evidence=("phrase", " ; ".join), concepts=("label", "; ".join)).reset_index()
+    out["kind"] = "inferred-citation"
+    return out[cols]
+
+
+def citation_table(papers: pd.DataFrame, mentions: pd.DataFrame | None = None,
+                   concepts: pd.DataFrame | None = None, *, infer: bool = True,
+                   max_introducers: int = 1) -> pd.DataFrame:
+    """All citations, explicit and (optionally) inferred: ``citing, cited, kind, evidence``.
+
+    An explicitly cited pair is not repeated as inferred; its inferred evidence is appended.
+    """
+    explicit = match_references(papers)
+    frames = [explicit[["citing", "cited", "kind", "evidence"]]]
+    if infer and mentions is not None and concepts is not None:
+        inf = inferred_citations(papers, mentions, concepts, max_introducers=max_introducers)
+        if len(inf):
+            known = set(zip(explicit["citing"], explicit["cited"]))
+            dup = [(a, b) in known for a, b in zip(inf["citing"], inf["cited"])]
+            frames.append(inf.loc[[not d for d in dup], ["citing", "cited", "kind", "evidence"]])
+    df = pd.concat([f for f in frames if len(f)], ignore_index=True) if any(len(f) for f in frames) \
+        else pd.DataFrame(columns=["citing", "cited", "kind", "evidence"])
+    df = df.sort_values(["citing", "cited"]).reset_index(drop=True)
+    df.attrs["per_paper"] = explicit.attrs.get("per_paper", {})
+    return df
+
+
+def citation_graph(papers: pd.DataFrame, citations: pd.DataFrame) -> nx.DiGraph:
+    """Directed citation graph citing → cited over all corpus papers.
+
+    Node attributes: ``kind="paper"``, ``label``, ``year`` when known.  Edge
+    attributes: ``kind`` ("citation" | "inferred-citation"), ``evidence``, ``weight`` (1.0).
+
+    >>> D = citation_graph(papers, citation_table(papers))  # doctest: +SKIP
+    """
+    from .build import paper_label
+
+    D = nx.DiGraph(name="citations")
+    years = papers["year"].tolist() if "year" in papers else [None] * len(papers)
+    for pid, title, abstract, y in zip(papers["id"].astype(str), papers.get("title", pd.Series([""] * len(papers))),
+                                       papers.get("abstract", pd.Series([""] * len(papers))), years):
+        attrs = {"kind": "paper", "label": paper_label(title, abstract)}
+        if y is not None and not pd.isna(y):
+            attrs["year"] = int(y)
+        D.add_node(pid, **attrs)
+    for row in citations.itertuples(index=False):
+        if row.citing in D and row.cited in D and row.citing != row.cited:
+            D.add_edge(row.citing, row.cited, kind=row.kind, evidence=str(row.evidence or ""), weight=1.0)
+    return D

@@ -1,0 +1,267 @@
+"""Communities: Louvain clusters, c-TF-IDF cluster labels, bridge concepts.
+
+Louvain (networkx ``louvain_communities``) runs with a fixed ``seed`` and a
+configurable ``resolution`` (higher → more, smaller clusters).  Clusters are
+numbered by size, 0 = largest (ties: the cluster whose smallest node id sorts
+first), so numbering is stable across runs.
+
+Cluster labels use a class-based TF-IDF (c-TF-IDF, as in BERTopic, Grootendorst
+2022): with ``t_kc`` the number of papers of cluster *k* naming concept *c*,
+
+    score_kc = t_kc / sum_c' t_kc'  *  ln(1 + A / f_c)
+
+where ``f_c = sum_k t_kc`` and ``A`` is the mean number of concept occurrences
+per cluster.  A concept scores high when it is frequent in the cluster *and*
+rare elsewhere — distinctive, not merely frequent.  Generic concepts and
+concepts named by fewer than ``min_support`` papers of the cluster (2, or 1 for
+clusters smaller than 3) are never used as labels.
+
+Bridge concepts are concepts whose papers are spread over several paper
+clusters.  For a concept with papers in clusters ``k`` in shares ``p_k`` the
+participation coefficient (Guimerà & Amaral 2005) is ``P = 1 - sum_k p_k^2``;
+``bridge_score = P * ln(1 + n_papers)`` favours concepts that are both spread
+out and used by many papers.
+"""
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+__all__ = ["louvain", "louvain_core", "cluster_concept_counts", "ctfidf", "cluster_labels", "cluster_table",
+           "concept_cluster_labels", "bridge_concepts"]
+
+
+def louvain(G: nx.Graph, *, weight: str | None = "weight", resolution: float = 1.0, seed: int = 42,
+            threshold: float = 1e-7) -> dict:
+    """Louvain communities as ``{node: cluster}``, clusters numbered by size (0 = largest).
+
+    Examples
+    --------
+    >>> G = nx.barbell_graph(5, 0)
+    >>> sorted(set(louvain(G).values()))
+    [0, 1]
+    """
+    if G.number_of_nodes() == 0:
+        return {}
+    if G.number_of_edges() == 0:
+        comms = [{n} for n in G.nodes]
+    else:
+        comms = nx.community.louvain_communities(G, weight=weight, resolution=resolution, seed=seed,
+                                                 threshold=threshold)
+    comms = sorted(comms, key=lambda c: (-len(c), min(map(str, c))))
+    return {n: k for k, c in enumerate(comms) for n in c}
+
+
+def louvain_core(G: nx.Graph, core, *, weight: str | None = "weight", attach: str = "count",
+                 resolution: float = 1.0, seed: int = 42) -> dict:
+    """Louvain on the subgraph of ``core`` nodes; every other node joins its strongest core neighbour.
+
+    For large concept graphs: concepts named by a single paper carry no
+    structure of their own (they are linked only to that paper's other
+    concepts), so clustering the core and attaching them is much faster and
+    gives the same picture.  Strongest = highest ``attach`` attribute, then
+    ``weight``, then smallest neighbour id.  Nodes with no core neighbour are
+    clustered among themselves.  Clusters are renumbered by size (0 = largest).
+
+    >>> G = nx.barbell_graph(4, 0); G.add_edge(0, "leaf", count=1)
+    >>> part = louvain_core(G, [0, 1, 2, 3, 4, 5, 6, 7], weight=None); part["leaf"] == part[0]
+    True
+    """
+    core = set(core)
+    part = louvain(G.subgraph(core).copy(), weight=weight, resolution=resolution, seed=seed)
+    rest = []
+    for n in sorted(set(G) - core, key=str):
+        best, best_key = None, None
+        for nb, d in G[n].items():
+            if nb in core:
+                key = (d.get(attach, 1) if attach else 1, d.get(weight, 1) if weight else 1, str(nb))
+                if best is None or (key[0], key[1]) > (best_key[0], best_key[1]) or \
+                        ((key[0], key[1]) == (best_key[0], best_key[1]) and key[2] < best_key[2]):
+                    best, best_key = nb, key
+        if best is None:
+            rest.append(n)
+        else:
+            part[n] = part[best]
+    if rest:
+        offset = max(part.values(), default=-1) + 1
+        for n, k in louvain(G.subgraph(rest).copy(), weight=weight, resolution=resolution, seed=seed).items():
+            part[n] = offset + k
+    groups: dict = {}
+    for n, k in part.items():
+        groups.setdefault(k, []).append(n)
+    order = sorted(groups.values(), key=lambda c: (-len(c), min(map(str, c))))
+    return {n: k for k, c in enumerate(order) for n in c}
+
+
+def cluster_concept_counts(X: sp.csr_matrix, clusters: np.ndarray) -> sp.csr_matrix:
+    """Cluster × concept matrix ``t_kc``: papers of cluster k naming concept c (``X`` binary paper × concept)."""
+    clusters = np.asarray(clusters)
+    n_clusters = int(clusters.max()) + 1 if len(clusters) else 0
+    M = sp.csr_matrix((np.ones(len(clusters)), (clusters, np.arange(len(clusters)))),
+                      shape=(n_clusters, len(clusters)))
+    return (M @ X).tocsr()
+
+
+def ctfidf(T: sp.csr_matrix) -> sp.csr_matrix:
+    """c-TF-IDF scores of a cluster × concept count matrix (formula in the module docstring).
+
+    >>> import numpy as np, scipy.sparse as sp
+    >>> T = sp.csr_matrix(np.array([[5, 5, 0], [0, 5, 5]]))
+    >>> s = ctfidf(T).toarray(); bool(s[0, 0] > s[0, 1])  # concept 0 only in cluster 0 beats shared concept 1
+    True
+    """
+    T = sp.csr_matrix(T, dtype=np.float64)
+    rows = np.asarray(T.sum(axis=1)).ravel()
+    f = np.asarray(T.sum(axis=0)).ravel()
+    A = rows.mean() if len(rows) else 0.0
+    idf = np.zeros_like(f)
+    idf[f > 0] = np.log(1.0 + A / f[f > 0])
+    inv = np.zeros_like(rows)
+    inv[rows > 0] = 1.0 / rows[rows > 0]
+    return (sp.diags(inv) @ T @ sp.diags(idf)).tocsr()
+
+
+def cluster_labels(T: sp.csr_matrix, labels: np.ndarray, generic: np.ndarray | None = None,
+                   sizes: np.ndarray | None = None, *, n_label: int = 3, n_top: int = 10,
+                   min_support: int = 2) -> list[tuple[str, str]]:
+    """``(label, top_concepts)`` per cluster: the most distinctive concepts by c-TF-IDF.
+
+    ``label`` joins the best ``n_label`` concepts with " / ", ``top_concepts``
+    the best ``n_top`` with "; ".  Ties are broken by support then label.
+    """
+    S = ctfidf(T)
+    T = T.tocsr()
+    generic = np.zeros(T.shape[1], dtype=bool) if generic is None else np.asarray(generic, dtype=bool)
+    out = []
+    for k in range(T.shape[0]):
+        lo, hi = T.indptr[k], T.indptr[k + 1]
+        cols, support = T.indices[lo:hi], T.data[lo:hi]
+        score = np.asarray(S[k, cols].todense()).ravel() if len(cols) else np.zeros(0)
+        need = min_support if sizes is None or sizes[k] >= 3 else 1
+        ok = (~generic[cols]) & (support >= need)
+        if not ok.any():  # tiny cluster: fall back to any specific concept
+            ok = ~generic[cols]
+        cols, support, score = cols[ok], support[ok], score[ok]
+        order = np.lexsort((labels[cols], -support, -score))
+        names = []
+        for c in cols[order]:
+            name = str(labels[c])
+            if name.lower() not in {x.lower() for x in names}:
+                names.append(name)
+            if len(names) >= n_top:
+                break
+        out.append((" / ".join(names[:n_label]), "; ".join(names)))
+    return out
+
+
+def cluster_table(clusters: np.ndarray, X: sp.csr_matrix, concepts: pd.DataFrame, *, n_label: int = 3,
+                  n_top: int = 10, exclude: np.ndarray | None = None,
+                  exclude_types=("metric",)) -> pd.DataFrame:
+    """Paper clusters: ``cluster, size, share, label, top_concepts``, sorted by cluster.
+
+    ``clusters`` gives each paper's cluster (row order of ``X``), ``X`` the binary
+    paper × concept matrix, ``concepts`` the concept table (``label``, ``generic``).
+    Generic concepts, concepts flagged in ``exclude`` (e.g. hubs named by a
+    quarter of the corpus) and concepts of ``exclude_types`` ("accuracy" says
+    nothing about a topic) are not used as labels.
+
+    Examples
+    --------
+    >>> cluster_table(np.array([0, 0, 1]), X, concepts)  # doctest: +SKIP
+    """
+    clusters = np.asarray(clusters, dtype=np.int64)
+    if len(clusters) == 0:
+        return pd.DataFrame(columns=["cluster", "size", "share", "label", "top_concepts"])
+    sizes = np.bincount(clusters)
+    T = cluster_concept_counts(X, clusters)
+    labels = concepts["label"].fillna(concepts["concept_id"]).astype(str).to_numpy()
+    skip = concepts["generic"].fillna(False).astype(bool).to_numpy() if "generic" in concepts else \
+        np.zeros(len(concepts), dtype=bool)
+    if exclude is not None:
+        skip = skip | np.asarray(exclude, dtype=bool)
+    if exclude_types and "type" in concepts:
+        skip = skip | concepts["type"].isin(list(exclude_types)).to_numpy()
+    lab = cluster_labels(T, labels, skip, sizes, n_label=n_label, n_top=n_top)
+    return pd.DataFrame({
+        "cluster": np.arange(len(sizes)),
+        "size": sizes,
+        "share": np.round(sizes / sizes.sum(), 4),
+        "label": [a for a, _ in lab],
+        "top_concepts": [b for _, b in lab],
+    })
+
+
+def concept_cluster_labels(K: nx.Graph, clusters: dict, score: dict, *, n_label: int = 3) -> dict:
+    """Label each concept cluster by its ``n_label`` highest-scoring non-generic members (e.g. PageRank)."""
+    members: dict = {}
+    for node, k in clusters.items():
+        members.setdefault(k, []).append(node)
+    out = {}
+    for k, nodes in members.items():
+        specific = [n for n in nodes if not K.nodes[n].get("generic", False)] or nodes
+        specific.sort(key=lambda n: (-score.get(n, 0.0), str(n)))
+        out[k] = " / ".join(str(K.nodes[n].get("label", n)) for n in specific[:n_label])
+    return out
+
+
+def bridge_concepts(X: sp.csr_matrix, clusters: np.ndarray, concepts: pd.DataFrame, *, min_papers: int = 3,
+                    min_clusters: int = 2, cluster_labels: dict | None = None,
+                    betweenness: pd.Series | None = None, n: int | None = 50,
+                    exclude: np.ndarray | None = None, exclude_types=("metric",)) -> pd.DataFrame:
+    """Concepts that connect paper clusters (participation coefficient, see module docstring).
+
+    Returns
+    -------
+    DataFrame ``concept_id, label, type, n_papers, n_clusters, participation,
+    bridge_score, betweenness, clusters`` (``clusters``: "k (label): count; ..."
+    largest first), only non-generic concepts with ≥ ``min_papers`` papers in ≥
+    ``min_clusters`` clusters, best ``n`` by bridge_score (None = all).  Concepts
+    flagged in ``exclude`` (hubs named by a large share of all papers, which
+    trivially touch every cluster) and of ``exclude_types`` (metrics such as
+    "accuracy" are reported everywhere) are left out.
+
+    Examples
+    --------
+    >>> bridge_concepts(X, paper_clusters, concepts).head()  # doctest: +SKIP
+    """
+    cols = ["concept_id", "label", "type", "n_papers", "n_clusters", "participation", "bridge_score",
+            "betweenness", "clusters"]
+    clusters = np.asarray(clusters, dtype=np.int64)
+    if len(clusters) == 0 or X.shape[1] == 0:
+        return pd.DataFrame(columns=cols)
+    T = cluster_concept_counts(X, clusters).T.tocsr().astype(np.float64)  # concept × cluster
+    n_papers = np.asarray(T.sum(axis=1)).ravel()
+    n_clusters = np.diff(T.indptr)
+    inv = np.zeros_like(n_papers)
+    inv[n_papers > 0] = 1.0 / n_papers[n_papers > 0]
+    P = sp.diags(inv) @ T
+    participation = 1.0 - np.asarray(P.multiply(P).sum(axis=1)).ravel()
+    participation[n_papers == 0] = 0.0
+    score = participation * np.log1p(n_papers)
+    generic = concepts["generic"].fillna(False).astype(bool).to_numpy() if "generic" in concepts else \
+        np.zeros(len(concepts), dtype=bool)
+    if exclude is not None:
+        generic = generic | np.asarray(exclude, dtype=bool)
+    if exclude_types and "type" in concepts:
+        generic = generic | concepts["type"].isin(list(exclude_types)).to_numpy()
+    keep = np.flatnonzero((~generic) & (n_papers >= min_papers) & (n_clusters >= min_clusters))
+    ids = concepts["concept_id"].astype(str).to_numpy()
+    labels = concepts["label"].fillna(concepts["concept_id"]).astype(str).to_numpy()
+    types = concepts["type"].astype(str).to_numpy() if "type" in concepts else np.array([""] * len(concepts))
+    rows = []
+    for c in keep:
+        lo, hi = T.indptr[c], T.indptr[c + 1]
+        ks, cnt = T.indices[lo:hi], T.data[lo:hi]
+        order = np.lexsort((ks, -cnt))
+        parts = []
+        for k, v in zip(ks[order], cnt[order]):
+            name = f" ({cluster_labels[k]})" if cluster_labels and k in cluster_labels else ""
+            parts.append(f"{k}{name}: {int(v)}")
+        rows.append((ids[c], labels[c], types[c], int(n_papers[c]), int(n_clusters[c]),
+                     round(float(participation[c]), 6), round(float(score[c]), 6),
+                     float(betweenness.get(ids[c], 0.0)) if betweenness is not None else np.nan, "; ".join(parts)))
+    df = pd.DataFrame(rows, columns=cols)
+    df = df.sort_values(["bridge_score", "concept_id"], ascending=[False, True]).reset_index(drop=True)
+    return df.head(n) if n is not None else df

@@ -1,0 +1,376 @@
+"""Bibliographic formats: detection, fields, years, references, accounting.
+
+The fixtures in tests/fixtures/formats/ are small exports written in each
+database's real format (column names, tags, record layouts, quirks).
+"""
+import gzip
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conceptgraph.extract import InputError, load
+from conceptgraph.extract.bibliographic import latex_to_text, rebuild_abstract
+from conceptgraph.extract.readers import READERS, Source, detect_format, parse_year, read_text_file
+from conceptgraph.extract.references import match_references
+
+FIXTURES = Path(__file__).parent / "fixtures" / "formats"
+
+EXPECTED = {  # file: (format, read, kept, skipped)
+    "library.bib": ("bibtex", 5, 4, 1),
+    "export.ris": ("ris", 4, 3, 1),
+    "savedrecs.txt": ("wos", 3, 3, 0),
+    "scopus.csv": ("scopus", 3, 3, 0),
+    "openalex_works.jsonl": ("openalex", 3, 3, 0),
+    "openalex_api.json": ("openalex", 2, 2, 0),
+    "arxiv-metadata-oai-snapshot.json": ("arxiv", 3, 3, 0),
+    "s2_batch.json": ("s2", 4, 3, 1),
+    "generic.tsv": ("tsv", 3, 3, 0),
+}
+
+
+def balanced(report):
+    for f in report["files"]:
+        assert f["read"] == f["kept"] + f["merged"] + f["skipped"], f
+        assert f["skipped"] == len(f["skips"]), f
+    for key in ("read", "kept", "merged", "skipped", "years_missing", "years_malformed"):
+        assert report[key] == sum(f[key] for f in report["files"]), key
+    assert report["read"] == report["kept"] + report["merged"] + report["skipped"]
+
+
+def test_every_fixture_is_listed():
+    assert sorted(p.name for p in FIXTURES.iterdir()) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_fixture_detected_read_and_balanced(name):
+    fmt, read, kept, skipped = EXPECTED[name]
+    papers = load(FIXTURES / name)
+    report = papers.attrs["load_report"]
+    (f,) = report["files"]
+    assert (f["format"], f["read"], f["kept"], f["skipped"]) == (fmt, read, kept, skipped)
+    balanced(report)
+    assert len(papers) == kept and papers["id"].is_unique
+    assert all(isinstance(t, str) for t in papers["title"]) and all(isinstance(a, str) for a in papers["abstract"])
+    for refs in papers["references"]:
+        assert refs is None or (isinstance(refs, list) and all(isinstance(r, str) and r for r in refs))
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_fixture_detected_by_content_whatever_the_extension(name, tmp_path):
+    fmt = EXPECTED[name][0]
+    text = read_text_file(FIXTURES / name, name)
+    # Exports are often saved as .txt; JSON, BibTeX, RIS and WoS are told by content.
+    if fmt not in ("scopus", "tsv"):
+        assert detect_format(tmp_path / "export.txt", text) == fmt
+        assert detect_format(tmp_path / "export", text) == fmt
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_gzipped_fixture_reads_the_same(name, tmp_path):
+    packed = tmp_path / (name + ".gz")
+    packed.write_bytes(gzip.compress((FIXTURES / name).read_bytes(), mtime=0))
+    plain, zipped = load(FIXTURES / name), load(packed)
+    assert list(plain["id"]) == list(zipped["id"])
+    assert list(plain["abstract"]) == list(zipped["abstract"])
+    assert zipped.attrs["load_report"]["files"][0]["format"] == EXPECTED[name][0]
+
+
+def test_directory_and_glob_of_all_formats(tmp_path):
+    papers = load(FIXTURES)
+    report = papers.attrs["load_report"]
+    balanced(report)
+    assert sorted(Path(f["file"]).name for f in report["files"]) == sorted(EXPECTED)
+    assert report["read"] == sum(e[1] for e in EXPECTED.values())
+    # The same paper in several exports is one paper ("Deep learning": BibTeX, WoS, OpenAlex).
+    assert report["merged"] > 0
+    assert (papers["title"].str.lower() == "deep learning").sum() == 1
+    globbed = load(str(FIXTURES / "*.json*"))
+    assert sorted(Path(f["file"]).name for f in globbed.attrs["load_report"]["files"]) == [
+        "arxiv-metadata-oai-snapshot.json", "openalex_api.json", "openalex_works.jsonl", "s2_batch.json"]
+
+
+def test_format_override_and_aliases(tmp_path):
+    ris = tmp_path / "export.dat"
+    shutil.copy(FIXTURES / "export.ris", ris)
+    assert load(ris, format="ris").attrs["load_report"]["files"][0]["format"] == "ris"
+    bib = tmp_path / "refs.txt"
+    shutil.copy(FIXTURES / "library.bib", bib)
+    assert load(bib, format="bib").attrs["load_report"]["files"][0]["format"] == "bibtex"
+    # Forcing plain text reads an export as lines: the user asked for it.
+    assert load(bib, format="text").attrs["load_report"]["files"][0]["format"] == "text"
+    with pytest.raises(InputError, match=r"unknown format 'endnote'") as err:
+        load(bib, format="endnote")
+    assert "\n" not in str(err.value) and "refs.txt" in str(err.value)
+
+
+def test_bibtex_fields():
+    papers = load(FIXTURES / "library.bib").set_index("id")
+    assert papers.loc["he2016deep", "doi"] == "10.1109/CVPR.2016.90"
+    assert papers.loc["he2016deep", "abstract"].startswith("Deeper neural networks are more difficult to train. We")
+    assert "\n" not in papers.loc["he2016deep", "abstract"]
+    assert papers.loc["lecun2015deep", "year"] == 2015  # "2015a"
+    assert papers.loc["lecun2015deep", "doi"] == "10.1038/nature14539"  # resolver prefix dropped
+    assert papers.loc["scholkopf_kernels", "title"] == \
+        "Kernel Methods in Machine Learning: a Review by Schölkopf & Émile"
+    assert papers.loc["scholkopf_kernels", "year"] is None or str(papers.loc["scholkopf_kernels", "year"]) == "<NA>"
+    assert papers.loc["hochreiter1997long", "abstract"] == ""  # a title alone is kept
+    report = load(FIXTURES / "library.bib").attrs["load_report"]["files"][0]
+    assert report["skips"] == [{"line": 39, "reason": "BibTeX entry does not parse (Unexpected block start: "
+                                "@article. Was still looking for field-value closing })"}]
+    assert report["years_malformed"] == 1 and report["malformed_years"] == [{"line": 30, "value": "in press"}]
+
+
+def test_ris_fields():
+    papers = load(FIXTURES / "export.ris")
+    assert list(papers["title"]) == ["ImageNet classification with deep convolutional neural networks",
+                                     "Adam: A Method for Stochastic Optimization",
+                                     "Mastering the game of Go with deep neural networks and tree search"]
+    assert list(papers["year"]) == [2017, 2015, 2016]
+    assert papers.loc[1, "id"] == "kingma2015adam"
+    assert papers.loc[1, "abstract"].startswith("We introduce Adam") and "objective functions" in papers.loc[1, "abstract"]
+    assert papers.loc[2, "doi"] == "10.1038/nature16961"
+    report = papers.attrs["load_report"]["files"][0]
+    assert report["skips"] == [{"line": 41, "reason": "no title and no abstract"}]
+
+
+def test_wos_fields():
+    papers = load(FIXTURES / "savedrecs.txt").set_index("id")
+    lstm = papers.loc["WOS:A1997YA04500007"]
+    assert lstm["title"] == "Long short-term memory" and lstm["year"] == 1997
+    assert lstm["abstract"].startswith("Learning to store information over extended time intervals by recurrent "
+                                       "backpropagation takes")
+    assert lstm["references"] == ["Bengio Y, 1994, IEEE T NEURAL NETWOR, V5, P157, DOI 10.1109/72.279181",
+                                  "Elman JL, 1990, COGNITIVE SCI, V14, P179, DOI 10.1207/s15516709cog1402_1"]
+    assert papers.loc["WOS:000355286600030", "year"] == 2015  # from EA when PY is missing
+
+
+def test_scopus_fields():
+    papers = load(FIXTURES / "scopus.csv").set_index("id")
+    unet = papers.loc["2-s2.0-84951834022"]
+    assert unet["title"] == "U-Net: Convolutional Networks for Biomedical Image Segmentation"
+    assert unet["abstract"].endswith("use the available annotated samples more efficiently.")  # © statement gone
+    assert len(unet["references"]) == 3 and unet["references"][1].startswith("Long, J., Shelhamer, E.")
+    assert unet["cited_by"] is None  # Scopus "Cited by" is a count, not a list of papers
+    assert papers.loc["2-s2.0-85020108575", "abstract"] == ""  # [No abstract available]
+    assert "\n" in papers.loc["2-s2.0-84959205572", "abstract"]  # kept verbatim
+
+
+def test_openalex_fields():
+    papers = load(FIXTURES / "openalex_works.jsonl").set_index("id")
+    resnet = papers.loc["W2194775991"]
+    assert resnet["abstract"] == ("Deeper neural networks are more difficult to train. We present a residual "
+                                  "learning framework to ease the training of networks that are substantially "
+                                  "deeper than those used previously.")
+    assert resnet["doi"] == "10.1109/cvpr.2016.90" and resnet["year"] == 2016
+    assert resnet["references"] == ["W2163605009", "W1686810756", "W2112796928"]
+    assert papers.loc["W1686810756", "abstract"] == ""  # abstract_inverted_index: null
+
+
+def test_rebuild_abstract_ignores_malformed_positions():
+    assert rebuild_abstract({"b": [1], "a": [0], "bad": ["x", -1, 10**12, True, None]}) == "a b"
+    assert rebuild_abstract({"a": 0, "b": [2]}) == "a b"
+    assert rebuild_abstract(None) == "" and rebuild_abstract([1, 2]) == ""
+
+
+def test_arxiv_fields():
+    papers = load(FIXTURES / "arxiv-metadata-oai-snapshot.json").set_index("id")
+    assert papers.loc["1706.03762", "title"] == "Attention Is All You Need"
+    assert papers.loc["1706.03762", "year"] == 2017  # first version, not the latest update
+    assert papers.loc["1706.03762", "abstract"].startswith("The dominant sequence transduction models are based "
+                                                          "on complex recurrent or convolutional")
+    assert papers.loc["hep-th/9711200", "title"] == \
+        "The Large N Limit of Superconformal Field Theories and Supergravity"
+    assert papers.loc["hep-th/9711200", "doi"] == "10.1023/A:1026654312961"
+    assert papers.loc["1810.04805", "year"] == 2019  # no versions: update_date
+
+
+def test_semantic_scholar_fields():
+    papers = load(FIXTURES / "s2_batch.json").set_index("id")
+    attention = papers.loc["204e3073870fae3d05bcbc2f6a8e263d9b72e776"]
+    assert attention["references"] == ["0b544dfe355a5070b60986319a3f51fb45d1348e", "Layer normalization"]
+    assert attention["cited_by"] == ["df2b0e26d0599ce3e70df8a9da02e51594e0e992"]
+    assert papers.loc["df2b0e26d0599ce3e70df8a9da02e51594e0e992", "doi"] == "10.18653/v1/N19-1423"
+    report = load(FIXTURES / "s2_batch.json").attrs["load_report"]["files"][0]
+    assert report["skips"] == [{"line": 2, "reason": "item 2: a JSON null, not an object"}]
+    assert report["years_missing"] == 1
+
+
+@pytest.mark.parametrize("value, year", [
+    ("2019", 2019), (2019, 2019), (2019.0, 2019), ("2019a", 2019), ("2019b", 2019), ("in press", None),
+    ("In Press", None), ("n.d.", None), ("forthcoming", None), ("2019-05-01", 2019), ("05/01/2019", 2019),
+    ("Mon, 2 Apr 2007 19:18:42 GMT", 2007), ("20190501", 2019), ("2017/05/24/", 2017), ("1066", None),
+    (1066, None), ("", None), (None, None), (float("nan"), None), (True, None), ("MAY 2015", 2015),
+])
+def test_parse_year(value, year):
+    assert parse_year(value) == year
+
+
+def test_year_counts_in_report(tmp_path):
+    path = tmp_path / "years.csv"
+    path.write_text("title,abstract,year\n"
+                    "Paper one,First abstract,2019a\n"
+                    "Paper two,Second abstract,in press\n"
+                    "Paper three,Third abstract,\n"
+                    "Paper four,Fourth abstract,n.d.\n"
+                    "Paper five,Fifth abstract,2020\n", encoding="utf-8")
+    papers = load(path)
+    report = papers.attrs["load_report"]
+    assert list(papers["year"].astype("object").where(papers["year"].notna(), None)) == [2019, None, None, None, 2020]
+    assert (report["years_missing"], report["years_malformed"]) == (1, 2)
+    assert report["files"][0]["malformed_years"] == [{"line": 3, "value": "in press"}, {"line": 5, "value": "n.d."}]
+
+
+def test_latex_to_text():
+    assert latex_to_text(r"Sch{\"o}lkopf, G{\"u}nter and Ca\c{c}a and \v{S}ar{\'\i}") == "Schölkopf, Günter and Caça and Šarí"
+    assert latex_to_text(r"{\ss} \o{} \AA{}ngstr{\"o}m 50\% A--B \textbf{bold}") == "ß ø Ångström 50% A–B bold"
+
+
+# ---------------------------------------------------------------- citations
+
+def test_match_references_within_each_export():
+    expected = {  # file: (edges, matched, by)
+        "savedrecs.txt": (3, 3, "doi"),  # DOIs inside WoS CR lines
+        "scopus.csv": (3, 3, "title"),  # titles inside Scopus citation texts
+        "openalex_works.jsonl": (3, 3, "id"),  # referenced_works
+    }
+    for name, (n_edges, matched, how) in expected.items():
+        edges = match_references(load(FIXTURES / name))
+        counts = edges.attrs["reference_report"]
+        assert (len(edges), counts["matched"], counts["matched_by"][how]) == (n_edges, matched, matched), name
+        assert counts["references"] == counts["matched"] + counts["unmatched"]
+        assert set(edges["matched_by"]) == {how}
+
+
+def test_match_references_cited_by_and_dedup():
+    edges = match_references(load(FIXTURES / "s2_batch.json"))
+    bert, attention, bahdanau = ("df2b0e26d0599ce3e70df8a9da02e51594e0e992",
+                                 "204e3073870fae3d05bcbc2f6a8e263d9b72e776",
+                                 "0b544dfe355a5070b60986319a3f51fb45d1348e")
+    # BERT -> Attention is given twice (BERT's references and Attention's citations): one edge.
+    assert edges[["citing", "cited"]].values.tolist() == [[attention, bahdanau], [bert, attention]]
+    counts = edges.attrs["reference_report"]
+    assert (counts["references"], counts["matched"], counts["cited_by"], counts["cited_by_matched"]) == (3, 2, 1, 1)
+
+
+def test_match_references_across_formats_and_order():
+    import pandas as pd
+    papers = pd.DataFrame({
+        "id": ["W1", "a/../b", "c", "d"],
+        "title": ["Attention is all you need", "Deep residual learning for image recognition", "Deep sets", "x"],
+        "doi": [None, "10.1109/CVPR.2016.90", "10.5555/ds", None],
+        "references": [["https://openalex.org/W1", "c"],  # self-citation, then an id
+                       ["https://doi.org/10.5555/DS", "Vaswani A., Attention is all you need (2017) NeurIPS"],
+                       ["He K, 2016, P IEEE CVPR, P770, DOI 10.1109/cvpr.2016.90."], ["Deep sets"]],
+        "cited_by": [None, None, None, ["A paper not in the corpus"]],
+    })
+    edges = match_references(papers)
+    assert edges.values.tolist() == [["W1", "c", "id"], ["a/../b", "W1", "title"], ["a/../b", "c", "doi"],
+                                     ["c", "a/../b", "doi"]]
+    counts = edges.attrs["reference_report"]
+    # "Deep sets" is too short a title to match: a generic phrase, not a citation.
+    assert counts["self_citations"] == 1 and counts["unmatched"] == 1 and counts["references"] == 6
+
+
+def test_readers_registry_complete():
+    assert {"text", "jsonl", "json", "csv", "tsv", "bibtex", "ris", "wos", "scopus", "openalex", "arxiv",
+            "s2"} <= set(READERS)
+    for name, reader in READERS.items():
+        try:
+            assert list(reader("", Source(Path("x"), "x"))) == [], name
+        except InputError as err:
+            assert str(err).startswith("x") and "\n" not in str(err)
+
+
+def test_wos_tab_delimited_export_saved_as_txt(tmp_path):
+    path = tmp_path / "savedrecs.txt"
+    header = ["PT", "AU", "TI", "SO", "AB", "PY", "DI", "CR", "UT"]
+    row = ["J", "Hochreiter, S; Schmidhuber, J", "Long short-term memory", "NEURAL COMPUTATION",
+           "Learning to store information over extended time intervals by recurrent backpropagation.", "1997",
+           "10.1162/neco.1997.9.8.1735", "Bengio Y, 1994, IEEE T NEURAL NETWOR, V5, P157, DOI 10.1109/72.279181; "
+           "Elman JL, 1990, COGNITIVE SCI, V14, P179", "WOS:A1997YA04500007"]
+    path.write_text("\t".join(header) + "\n" + "\t".join(row) + "\n", encoding="utf-8")
+    papers = load(path)
+    assert papers.attrs["load_report"]["files"][0]["format"] == "tsv"
+    rec = papers.iloc[0]
+    assert (rec["id"], rec["title"], rec["year"], rec["doi"]) == (
+        "WOS:A1997YA04500007", "Long short-term memory", 1997, "10.1162/neco.1997.9.8.1735")
+    assert len(rec["references"]) == 2
+
+
+def test_citation_edge_list(tmp_path):
+    abstract = "We study learning to rank a set of items by combining preference judgements from many experts."
+    (tmp_path / "papers.jsonl").write_text("\n".join(json.dumps(r) for r in [
+        {"id": "a", "title": "An Efficient Boosting Algorithm for Combining Preferences", "abstract": abstract},
+        {"id": "b", "title": "Cranking: combining rankings", "abstract": "Rankings are combined by cranking."},
+        {"id": "c", "title": "An Efficient Boosting Algorithm for Combining Preferences", "abstract": abstract},
+    ]) + "\n", encoding="utf-8")
+    # Sorted before papers.jsonl: links are attached once every file is read.
+    (tmp_path / "citations.csv").write_text("citing,cited\nb,a\nb,c\nx,a\nx,y\na,b\na,\n", encoding="utf-8")
+    papers = load(tmp_path)
+    report = papers.attrs["load_report"]
+    balanced(report)
+    links = next(f for f in report["files"] if f["format"] == "citations")
+    # b->c is b->a once c is merged into a; x->y has no end in the corpus; "a," is not a link.
+    assert (links["read"], links["kept"], links["merged"], links["skipped"]) == (6, 3, 1, 2)
+    assert [s["line"] for s in links["skips"]] == [5, 7]
+    by_id = papers.set_index("id")
+    assert by_id.loc["b", "references"] == ["a"] and by_id.loc["a", "references"] == ["b"]
+    assert by_id.loc["a", "cited_by"] == ["x"]
+    edges = match_references(papers)
+    assert edges[["citing", "cited"]].values.tolist() == [["a", "b"], ["b", "a"]]
+    # A citation list alone holds no paper: a one-line error.
+    with pytest.raises(InputError, match=r"citations.csv: no usable paper \(6 records read, 6 skipped"):
+        load(tmp_path / "citations.csv")
+
+
+def test_shared_citeseer_corpus_with_its_citations():
+    corpus = Path("/work/shared/corpora/citeseer")
+    if not corpus.exists():
+        pytest.skip("the shared CiteSeer corpus is not on this machine")
+    papers = load(corpus)
+    report = papers.attrs["load_report"]
+    balanced(report)
+    formats = {Path(f["file"]).name: (f["format"], f["read"]) for f in report["files"]}
+    assert formats == {"citations.csv": ("citations", 4277), "papers.jsonl": ("jsonl", 3186)}
+    edges = match_references(papers)
+    assert len(edges) > 4000 and set(edges["matched_by"]) == {"id"}
+
+
+@pytest.mark.parametrize("module", ["readers", "bibliographic", "references", "corpus"])
+def test_doctests(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(f"conceptgraph.extract.{module}"),
+                             optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0 and result.attempted > 0
+
+
+@pytest.mark.parametrize("name, text, fmt", [
+    ("a.txt", "[Paper] Deep learning for all.\n{Draft} Another abstract.\n", "text"),
+    ("a.txt", '{"id": 1, "abstract": "x"}\n', "jsonl"),
+    ("a.json", '{"id": 1}\n{"id": 2}\n', "jsonl"),
+    ("a.jsonl", '[{"title": "x"}]', "json"),
+    ("export", '{"results": [{"id": "https://openalex.org/W1", "title": "x"}]}', "openalex"),
+    ("a.txt", "TY  - JOUR\nTI  - x\nER  - \n", "ris"),
+    ("a.txt", "PT J\nTI x\nER\n", "wos"),
+    ("a.csv", "citing,cited\n1,2\n", "citations"),
+    ("a.txt", "cited\tciting\n1\t2\n", "citations"),
+    ("a.txt", "PT\tAU\tTI\tAB\tPY\nJ\tX\tT\tA\t2019\n", "tsv"),
+    ("a.txt", "@inproceedings{key2019,\n title={x}}\n", "bibtex"),
+    ("a.txt", "Contact us at @lab{2019}: a plain abstract.\n", "text"),
+])
+def test_detection_by_content(name, text, fmt):
+    assert detect_format(Path(name), text) == fmt
+
+
+def test_api_answers_saved_one_per_line(tmp_path):
+    page = json.loads((FIXTURES / "openalex_api.json").read_text("utf-8"))
+    path = tmp_path / "pages.jsonl"
+    path.write_text(json.dumps(page) + "\n" + json.dumps(page) + "\n", encoding="utf-8")
+    papers = load(path)
+    report = papers.attrs["load_report"]
+    assert (report["files"][0]["format"], report["read"], report["kept"], report["merged"]) == ("openalex", 4, 2, 2)
+    assert list(papers["id"]) == ["W2194775991", "W2112796928"]

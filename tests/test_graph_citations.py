@@ -1,0 +1,133 @@
+"""Explicit and inferred citations."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from conceptgraph.graph.citations import (citation_graph, citation_table, concept_introductions, inferred_citations,
+                                          match_references, name_key, normalise_doi)
+from test_graph_fixtures import toy_corpus
+
+
+@pytest.fixture(scope="module")
+def toy():
+    return toy_corpus()
+
+
+def test_explicit_references_by_doi_title_and_id(toy):
+    papers, _, _ = toy
+    papers = papers.copy()
+    papers["cited_by"] = [None] * len(papers)
+    papers.at[papers.index[papers["id"] == "p_q3"][0], "cited_by"] = ["p_q1", "unknown-id"]
+    refs = match_references(papers)
+    pairs = {(a, b): how for a, b, how in refs[["citing", "cited", "matched_by"]].itertuples(index=False)}
+    assert pairs[("p_resnet", "p_dense")] == "doi"
+    assert pairs[("p_g2", "p_g1")] == "title"
+    assert pairs[("p_q1", "p_q3")] == "id"  # from cited_by: p_q1 cites p_q3
+    per = refs.attrs["per_paper"]
+    assert per["p_g2"] == {"n_references": 2, "n_references_matched": 1}
+    assert (refs["kind"] == "citation").all() and refs["evidence"].str.contains("matched by").all()
+
+
+def test_normalisers():
+    assert normalise_doi("doi:10.1000/ABC.") == "10.1000/abc"
+    assert normalise_doi("no doi here") is None
+    assert name_key("U-Net") == name_key("UNet") == name_key("U-Nets")
+    assert name_key("nnU-Net") != name_key("U-Net")
+
+
+def test_introductions_from_title_and_abstract(toy):
+    papers, mentions, concepts = toy
+    intro = concept_introductions(papers, mentions, concepts)
+    got = dict(zip(intro["concept_id"], intro["paper_id"]))
+    assert got["c_unet"] == "p_unet"  # "U-Net: ..." title before colon
+    assert got["c_densenet"] == "p_dense"  # whole title is an alias
+    assert got["c_d3net"] == "p_d3net"
+    # never: generic concepts, tasks/metrics, or concepts merely used
+    assert "c_dnn" not in got and "c_seg" not in got and "c_imagenet" not in got
+
+
+def test_abstract_pattern_introduction_without_title_help():
+    papers = pd.DataFrame({"id": ["a", "b", "c"], "title": ["", "", ""],
+                           "abstract": ["In this paper we introduce the Dense Convolutional Network (DenseNet), which "
+                                        "connects layers.",
+                                        "We propose to use recurrent neural network (RNN) based hypernetworks. DenseNet "
+                                        "is strong.",
+                                        "We build on DenseNet and RNN models."]})
+    rows = []
+    for pid, text in zip(papers["id"], papers["abstract"]):
+        for name, cid in (("Dense Convolutional Network", "dn"), ("DenseNet", "dn"), ("recurrent neural network", "rnn"),
+                          ("RNN", "rnn")):
+            start = text.find(name)
+            while start >= 0:
+                rows.append((pid, "abstract", start, start + len(name), name, "architecture", cid))
+                start = text.find(name, start + 1)
+    mentions = pd.DataFrame(rows, columns=["paper_id", "field", "start", "end", "text", "type", "concept_id"])
+    concepts = pd.DataFrame({"concept_id": ["dn", "rnn"], "label": ["DenseNet", "RNN"], "type": "architecture",
+                             "aliases": [["Dense Convolutional Network"], ["recurrent neural network"]],
+                             "generic": False})
+    intro = concept_introductions(papers, mentions, concepts)
+    assert intro[["concept_id", "paper_id", "level"]].values.tolist() == [["dn", "a", 2]]
+    assert "introduce the Dense Convolutional Network (DenseNet)" in intro["evidence"].item()
+    inf = inferred_citations(papers, mentions, concepts, introductions=intro)
+    assert sorted(zip(inf["citing"], inf["cited"])) == [("b", "a"), ("c", "a")]
+
+
+def test_inferred_citations_with_evidence(toy):
+    papers, mentions, concepts = toy
+    inf = inferred_citations(papers, mentions, concepts)
+    pairs = set(zip(inf["citing"], inf["cited"]))
+    assert ("p_nnunet", "p_unet") in pairs and ("p_ext", "p_unet") in pairs
+    assert ("p_reload", "p_dense") in pairs and ("p_d3net", "p_dense") in pairs
+    assert (inf["kind"] == "inferred-citation").all()
+    ev = inf.set_index(["citing", "cited"]).loc[("p_d3net", "p_dense"), "evidence"]
+    assert 'names "DenseNet"' in ev and "Densely Connected Convolutional Networks" in ev
+    assert not any(a == b for a, b in pairs)
+
+
+def test_mention_containing_a_name_counts_as_naming_it():
+    papers = pd.DataFrame({"id": ["u", "r", "n"], "title": ["U-Net: Convolutional Networks for Segmentation", "", ""],
+                           "abstract": ["", "a properly configured U-Net architecture wins", "nnU-Net wins"]})
+    mentions = pd.DataFrame([("u", "title", 0, 5, "U-Net", "architecture", "unet"),
+                             ("r", "abstract", 23, 41, "U-Net architecture", "architecture", "unet_arch"),
+                             ("n", "abstract", 0, 7, "nnU-Net", "architecture", "nnunet")],
+                            columns=["paper_id", "field", "start", "end", "text", "type", "concept_id"])
+    concepts = pd.DataFrame({"concept_id": ["unet", "unet_arch", "nnunet"],
+                             "label": ["U-Net", "U-Net architecture", "nnU-Net"], "type": "architecture",
+                             "aliases": [[], [], []], "generic": False})
+    inf = inferred_citations(papers, mentions, concepts)
+    assert list(zip(inf["citing"], inf["cited"])) == [("r", "u")]
+    assert 'as "U-Net architecture"' in inf["evidence"].item()
+
+
+def test_concept_introduced_by_many_papers_is_no_introduction():
+    papers = pd.DataFrame({"id": ["a", "b", "c"], "title": ["FooNet: one", "FooNet: two", "Bar uses FooNet"], "abstract": ""})
+    mentions = pd.DataFrame([(p, "title", 0, 6, "FooNet", "method", "foo") for p in ("a", "b")] +
+                            [("c", "title", 9, 15, "FooNet", "method", "foo")],
+                            columns=["paper_id", "field", "start", "end", "text", "type", "concept_id"])
+    concepts = pd.DataFrame({"concept_id": ["foo"], "label": ["FooNet"], "type": "method", "aliases": [[]],
+                             "generic": False})
+    assert len(concept_introductions(papers, mentions, concepts)) == 0
+    assert len(concept_introductions(papers, mentions, concepts, max_introducers=2)) == 2
+
+
+def test_years_forbid_citing_the_future(toy):
+    papers, mentions, concepts = toy
+    papers = papers.copy()
+    papers["year"] = pd.array([2015] + [None] * (len(papers) - 1), dtype="Int64")
+    papers.loc[papers["id"] == "p_nnunet", "year"] = 2010  # "older" than U-Net: cannot cite it
+    papers.loc[papers["id"] == "p_ext", "year"] = 2022
+    pairs = set(zip(*inferred_citations(papers, mentions, concepts)[["citing", "cited"]].T.values))
+    assert ("p_nnunet", "p_unet") not in pairs and ("p_ext", "p_unet") in pairs
+
+
+def test_citation_graph(toy):
+    papers, mentions, concepts = toy
+    table = citation_table(papers, mentions, concepts)
+    D = citation_graph(papers, table)
+    assert D.is_directed() and set(D.nodes) == set(papers["id"])
+    assert D.edges["p_resnet", "p_dense"]["kind"] == "citation"
+    assert D.edges["p_nnunet", "p_unet"]["kind"] == "inferred-citation"
+    assert not D.has_edge("p_unet", "p_nnunet")
+    only_explicit = citation_table(papers, mentions, concepts, infer=False)
+    assert set(only_explicit["kind"]) == {"citation"}
