@@ -65,6 +65,7 @@ def cmd_build(args) -> int:
     result = build(args.inputs or None, args.outdir, format=args.format, encoding=args.encoding,
                    model=args.model, lexicon_paths=args.lexicon, top_k=args.top_k,
                    resolution=args.resolution, seed=args.seed, max_nodes=args.max_nodes, view=args.view,
+                   colour_by=args.colour_by,
                    cache=not args.no_cache, cache_dir=args.cache_dir, **_engine_kwargs(args))
     if not args.quiet:
         print(summary(result))
@@ -202,6 +203,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-nodes", type=int, default=None, help="most nodes drawn in graph.html")
     p.add_argument("--view", choices=("papers", "concepts", "bipartite"), default="papers",
                    help="the view graph.html opens on; the page switches between all three (default: %(default)s)")
+    p.add_argument("--colour-by", choices=("cluster", "year"), default="cluster",
+                   help="node colouring graph.html opens with; switchable in the page (default: %(default)s)")
     _add_engine_options(p, cache=True)
     p.set_defaults(func=cmd_build)
 

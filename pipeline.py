@@ -71,7 +71,7 @@ def build(inputs: Iterable[str | Path] | str | Path | None = None,
           outdir: str | Path = DEFAULT_OUTDIR, *, format: str | None = None,
           encoding: str | None = None, model: str | None = None, lexicon_paths=(),
           top_k: int = 10, resolution: float = 1.0, seed: int = 42,
-          max_nodes: int | None = None, view: str = "papers", jobs: int = 1, progress: bool | None = None,
+          max_nodes: int | None = None, view: str = "papers", colour_by: str = "cluster", jobs: int = 1, progress: bool | None = None,
           cache: bool = True, cache_dir: str | Path | None = None, engine: str = "local",
           scheduler=None) -> BuildResult:
     """Map a corpus: read, extract concepts, build graphs and analytics, render the map.
@@ -86,6 +86,7 @@ def build(inputs: Iterable[str | Path] | str | Path | None = None,
     max_nodes : most nodes drawn in ``graph.html`` (the rest are listed as left out).
     view : the view ``graph.html`` opens on: ``papers``, ``concepts`` or ``bipartite``
         (the page switches between all three).
+    colour_by : the colouring ``graph.html`` opens with: ``cluster`` or ``year`` (switchable).
     jobs : extraction processes (see :func:`conceptgraph.extract.engine.extract_papers`).
     progress : extraction progress counter on stderr: None when stderr is a terminal,
         False never, True always.
@@ -145,7 +146,7 @@ def build(inputs: Iterable[str | Path] | str | Path | None = None,
     cap = {"max_nodes": max_nodes} if max_nodes else {}  # else the viz stage's default cap
     viz.render_html({"papers": graphs.paper_graph, "concepts": graphs.concept_graph,
                      "bipartite": graphs.bipartite}, html_path, title="conceptgraph map",
-                    view=view, seed=seed, **cap)
+                    view=view, colour_by=colour_by, seed=seed, **cap)
     files.append(html_path)
     timings["render"] = time.perf_counter() - start
 

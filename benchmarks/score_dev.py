@@ -24,8 +24,11 @@ import pandas as pd
 
 from conceptgraph.extract.nlp import build_nlp, extract_mentions
 
-GOLD = Path("/work/shared/eval/scirex-dev.jsonl")
-SCORER = Path("/work/shared/eval/score.py")
+# The shared material lies beside the repository (../shared), here and in CI.
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+GOLD = SHARED / "eval/scirex-dev.jsonl"
+SCORER = SHARED / "eval/score.py"
 TYPE_MAP = {"method": "Method", "architecture": "Method", "dataset": "Material", "task": "Task",
             "metric": "Metric"}
 

@@ -15,6 +15,9 @@ from conceptgraph.extract.bibliographic import latex_to_text, rebuild_abstract
 from conceptgraph.extract.readers import READERS, Source, detect_format, parse_year, read_text_file
 from conceptgraph.extract.references import match_references
 
+# The shared material lies beside the repository (../shared), here and in CI.
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
 FIXTURES = Path(__file__).parent / "fixtures" / "formats"
 
 EXPECTED = {  # file: (format, read, kept, skipped)
@@ -326,7 +329,7 @@ def test_citation_edge_list(tmp_path):
 
 
 def test_shared_citeseer_corpus_with_its_citations():
-    corpus = Path("/work/shared/corpora/citeseer")
+    corpus = SHARED / "corpora/citeseer"
     if not corpus.exists():
         pytest.skip("the shared CiteSeer corpus is not on this machine")
     papers = load(corpus)

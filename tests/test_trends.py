@@ -40,8 +40,11 @@ from conceptgraph.graph.trends import (
     year_coverage,
 )
 
+# The shared material lies beside the repository (../shared), here and in CI.
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
 FIXTURE = Path(__file__).parent / "fixtures" / "trends_papers.jsonl"
-ARXIV = Path("/work/shared/corpora/arxiv-cs/arxiv_data.csv")
+ARXIV = SHARED / "corpora/arxiv-cs/arxiv_data.csv"
 
 # Hand-made extraction: concept id -> (label, type, pattern).
 TERMS = {

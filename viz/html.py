@@ -37,9 +37,7 @@ from __future__ import annotations
 import html as _html
 import json
 import math
-import os
 import re
-import tempfile
 from collections import Counter
 from importlib import resources
 from pathlib import Path
@@ -47,11 +45,12 @@ from typing import Mapping
 
 import networkx as nx
 
+from ..outputs import write_text
 from .layout import island_layout
 
 __all__ = [
     "render_html", "show", "VIEWS", "PHYSICS_MAX_NODES", "DEFAULT_MAX_NODES",
-    "DEFAULT_MAX_EDGES", "PALETTE", "SHAPES",
+    "DEFAULT_MAX_EDGES", "PALETTE", "SHAPES", "YEAR_SCALE", "NO_YEAR_COLOUR", "year_colour",
 ]
 
 VIEWS = ("papers", "concepts", "bipartite")
@@ -73,6 +72,16 @@ PALETTE = (
 )
 OTHER_COLOUR = "#c4c8cf"
 UNCLUSTERED_COLOUR = "#8d96a3"
+
+# Year overlay: viridis (perceptually uniform, colour-blind safe, readable in
+# greyscale), sampled at nine stops and interpolated linearly in RGB. Nodes
+# without a year are drawn in a neutral grey that is not on the scale.
+YEAR_SCALE = (
+    "#440154", "#472d7b", "#3b528b", "#2c728e", "#21918c",
+    "#28ae80", "#5ec962", "#addc30", "#fde725",
+)
+NO_YEAR_COLOUR = "#b4b4b4"
+TIMELINE_MAX_YEARS = 200  # per-year counts kept per node (the most recent years)
 
 SHAPES = {
     "paper": "dot",
@@ -102,7 +111,8 @@ _STATIC = "static"
 
 def render_html(graph, path=None, *, title: str = "conceptgraph", view: str = "papers",
                 legend=None, max_nodes: int = DEFAULT_MAX_NODES,
-                max_edges: int = DEFAULT_MAX_EDGES, seed: int = 42) -> str:
+                max_edges: int = DEFAULT_MAX_EDGES, seed: int = 42,
+                colour_by: str = "cluster") -> str:
     """Render a map as one self-contained, offline HTML page and return its text.
 
     Parameters
@@ -126,6 +136,16 @@ def render_html(graph, path=None, *, title: str = "conceptgraph", view: str = "p
         nodes by PageRank are drawn and the page lists what was left out.
     max_edges : cap on drawn edges per view (the strongest are kept).
     seed : seed for the layouts (networkx in Python, vis-network in the page).
+    colour_by : "cluster" (default) or "year": the colouring the page opens
+        with; the legend switches between them ("Colour: cluster | year").
+
+    Time: a paper's ``year`` (int) and a concept's ``mean_year``,
+    ``first_year``, ``last_year`` and ``counts_by_year`` (``"2015:3; 2016:5"``)
+    drive the year overlay (viridis scale, :data:`YEAR_SCALE`, grey
+    :data:`NO_YEAR_COLOUR` for nodes without a year), the year-range filter
+    (papers by year, concepts by ``first_year..last_year`` overlap) and the
+    small per-concept / per-cluster timelines in the side panel. Malformed
+    ``year:count`` pairs are dropped, never passed on as text.
 
     Positions are computed with networkx (see :mod:`conceptgraph.viz.layout`,
     seeded) and physics is off; views up to :data:`PHYSICS_MAX_NODES` nodes
@@ -151,6 +171,8 @@ def render_html(graph, path=None, *, title: str = "conceptgraph", view: str = "p
         raise TypeError(f"render_html: expected a networkx graph or a mapping of them, got {type(graph).__name__}")
     if int(max_nodes) < 1:
         raise ValueError("render_html: max_nodes must be at least 1")
+    if colour_by not in ("cluster", "year"):
+        raise ValueError("render_html: colour_by must be 'cluster' or 'year'")
 
     overrides = dict(legend) if isinstance(legend, Mapping) else {}
     views = [_prepare_view(name, graphs[name], int(max_nodes), int(max_edges), int(seed), overrides)
@@ -161,11 +183,15 @@ def render_html(graph, path=None, *, title: str = "conceptgraph", view: str = "p
         "legendOpen": legend is not False,
         "clusterLabels": True,
         "seed": int(seed),
+        "colourBy": colour_by,
+        "yearScale": list(YEAR_SCALE),
+        "noYearColour": NO_YEAR_COLOUR,
+        "hasYears": any(v["years"] is not None for v in views),
         "views": views,
     }
     text = _fill_template(str(title), payload)
     if path is not None:
-        _write_atomic(Path(path), text)
+        write_text(path, text)
     return text
 
 
@@ -231,6 +257,83 @@ def _year(x):
     except (TypeError, ValueError):
         return None
     return int(v) if math.isfinite(v) else None
+
+
+def _float_year(x):
+    if x is None or isinstance(x, bool):
+        return None
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return None
+    return round(v, 2) if math.isfinite(v) else None
+
+
+_COUNT_PAIR = re.compile(r"\s*(\d{1,4})\s*:\s*(\d{1,9})\s*")
+
+
+def _counts_by_year(x) -> list:
+    """``"2015:3; 2016:5"`` (or a mapping) -> ``[[2015, 3], [2016, 5]]``.
+
+    Tolerant: malformed pairs and zero counts are dropped, so nothing but
+    integers ever reaches the page from this attribute.
+    """
+    if x is None or isinstance(x, bool):
+        return []
+    pairs = {}
+    if isinstance(x, Mapping):
+        items = x.items()
+    elif isinstance(x, str):
+        items = []
+        for part in x.split(";"):
+            m = _COUNT_PAIR.fullmatch(part)
+            if m:
+                items.append((m.group(1), m.group(2)))
+    else:
+        return []
+    for y, n in items:
+        yy, nn = _year(y), _year(n)
+        if yy is None or nn is None or nn <= 0 or not 0 < yy < 10000:
+            continue
+        pairs[yy] = pairs.get(yy, 0) + nn
+    out = [[y, pairs[y]] for y in sorted(pairs)]
+    return out[-TIMELINE_MAX_YEARS:]
+
+
+def year_colour(value, lo, hi) -> str:
+    """Colour of a (mean) year on the viridis scale spanning ``lo..hi``."""
+    if value is None:
+        return NO_YEAR_COLOUR
+    t = 0.5 if hi <= lo else min(1.0, max(0.0, (float(value) - lo) / (hi - lo)))
+    x = t * (len(YEAR_SCALE) - 1)
+    i = min(int(x), len(YEAR_SCALE) - 2)
+    f = x - i
+    a, b = YEAR_SCALE[i].lstrip("#"), YEAR_SCALE[i + 1].lstrip("#")
+    rgb = [round(int(a[k:k + 2], 16) + (int(b[k:k + 2], 16) - int(a[k:k + 2], 16)) * f) for k in (0, 2, 4)]
+    return "#{:02x}{:02x}{:02x}".format(*rgb)
+
+
+def _add_time(m: dict, a) -> None:
+    """A concept's time attributes (only those known) into its explorer record."""
+    counts = _counts_by_year(a.get("counts_by_year"))
+    first, last, mean = _year(a.get("first_year")), _year(a.get("last_year")), _float_year(a.get("mean_year"))
+    if counts:
+        first = counts[0][0] if first is None else first
+        last = counts[-1][0] if last is None else last
+        if mean is None:
+            total = sum(n for _y, n in counts)
+            mean = round(sum(y * n for y, n in counts) / total, 2)
+        m["counts"] = counts
+    if mean is None and first is not None and last is not None:
+        mean = round((first + last) / 2, 2)
+    if first is not None and last is not None and first > last:
+        first, last = last, first
+    if mean is not None:
+        m["meanYear"] = mean
+    if first is not None:
+        m["firstYear"] = first
+    if last is not None:
+        m["lastYear"] = last
 
 
 def _split_concepts(x) -> list:
@@ -364,6 +467,7 @@ def _prepare_view(name: str, G: nx.Graph, max_nodes: int, max_edges: int, seed: 
             m = {"kind": "concept", "title": label, "type": ctype, "generic": generic,
                  "n_papers": int(_num(a.get("n_papers"))) if a.get("n_papers") is not None else None,
                  "papers": _split_concepts(a.get("papers"))}
+            _add_time(m, a)
             type_counts[ctype] += 1
             kind_counts["concept"] += 1
         m["cluster"] = ci
@@ -378,6 +482,7 @@ def _prepare_view(name: str, G: nx.Graph, max_nodes: int, max_edges: int, seed: 
         opts["x"], opts["y"] = pos[n]
         net.add_node(i, label=label, shape=shape, **opts)
     _add_edges(net, edges, big)
+    years = _year_overlay(meta, clusters)
     edge_meta, edge_kinds = [], Counter()
     for a, b, d in edges:
         kind = _text(d.get("kind"), 40) or "link"
@@ -420,8 +525,39 @@ def _prepare_view(name: str, G: nx.Graph, max_nodes: int, max_edges: int, seed: 
         "kinds": dict(sorted(kind_counts.items())),
         "edgeKinds": ekinds,
         "omitted": omitted,
+        "years": years,
         "options": json.loads(options),
     }
+
+
+def _year_overlay(meta: list, clusters: list):
+    """Year colour (``yc``) of each node and paper counts per year of each cluster.
+
+    A paper is placed by its ``year``, a concept by its ``mean_year``; the scale
+    spans the view's earliest to latest such value. Returns the view's year
+    summary (None when no node has a year).
+    """
+    values = [m.get("year") if m["kind"] == "paper" else m.get("meanYear") for m in meta]
+    known = [v for v in values if v is not None]
+    spans = [y for m in meta for y in ((m.get("year"),) if m["kind"] == "paper"
+                                       else (m.get("firstYear"), m.get("lastYear"))) if y is not None]
+    per_cluster: dict = {}
+    for m in meta:
+        if m["kind"] == "paper" and m.get("year") is not None:
+            c = per_cluster.setdefault(m["cluster"], Counter())
+            c[m["year"]] += 1
+    for ci, c in per_cluster.items():
+        counts = [[y, c[y]] for y in sorted(c)][-TIMELINE_MAX_YEARS:]
+        total = sum(n for _y, n in counts)
+        clusters[ci]["counts"] = counts
+        clusters[ci]["meanYear"] = round(sum(y * n for y, n in counts) / total, 2)
+    if not known:
+        return None
+    lo, hi = math.floor(min(known)), math.ceil(max(known))
+    for m, v in zip(meta, values):
+        m["yc"] = year_colour(v, lo, hi)
+    return {"min": lo, "max": hi, "first": min(spans), "last": max(spans),
+            "withYear": len(known), "withoutYear": len(meta) - len(known)}
 
 
 def _cluster_order(c):
@@ -550,25 +686,3 @@ def _fill_template(title: str, payload: dict) -> str:
     return "".join(out)
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
-    directory.mkdir(parents=True, exist_ok=True)
-    try:
-        mode = path.stat().st_mode & 0o777  # keep the mode of a file we replace
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask             # else what open() would have given
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        os.chmod(tmp, mode)  # mkstemp makes 0600 files
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise

@@ -2,7 +2,11 @@
 
 ``synthetic_graphs(n_papers)`` returns ``{"papers": G, "concepts": G, "bipartite": G}``
 with the attributes the graph stage produces, so the viewer can be exercised
-at any size without running extraction.
+at any size without running extraction. Papers carry ``year`` (seeded); concept
+nodes carry ``first_year``, ``last_year``, ``mean_year`` and ``counts_by_year``
+(``"2015:3; 2016:5"``) computed from their papers, as the graph stage does.
+``missing_years`` drops the year of that share of papers (seeded, drawn apart
+from the rest so the other attributes do not change).
 """
 from __future__ import annotations
 
@@ -73,7 +77,8 @@ TEMPLATES = [
 ]
 
 
-def synthetic_graphs(n_papers: int = 300, seed: int = 7, n_topics: int | None = None) -> dict:
+def synthetic_graphs(n_papers: int = 300, seed: int = 7, n_topics: int | None = None,
+                     missing_years: float = 0.0) -> dict:
     """Return ``{"papers", "concepts", "bipartite"}`` networkx graphs of a synthetic corpus."""
     rng = random.Random(seed)
     topics = TOPICS[: n_topics or len(TOPICS)]
@@ -106,11 +111,19 @@ def synthetic_graphs(n_papers: int = 300, seed: int = 7, n_topics: int | None = 
         papers.append({"id": f"paper:{i:05d}", "title": title, "year": year, "topic": t, "concepts": cs,
                        "abstract": abstract})
 
+    no_year = set()
+    if missing_years > 0:
+        rng_missing = random.Random(f"{seed}:missing-years")
+        no_year = {p["id"] for p in papers if rng_missing.random() < missing_years}
+
     P = nx.Graph()
     by_topic: dict = {}
     for p in papers:
-        P.add_node(p["id"], kind="paper", label=_short(p["title"]), title=p["title"], abstract=p["abstract"],
-                   year=p["year"], concepts="; ".join(p["concepts"]))
+        attrs = dict(kind="paper", label=_short(p["title"]), title=p["title"], abstract=p["abstract"],
+                     concepts="; ".join(p["concepts"]))
+        if p["id"] not in no_year:
+            attrs["year"] = p["year"]
+        P.add_node(p["id"], **attrs)
         by_topic.setdefault(p["topic"], []).append(p)
     # shared-concept links: each paper to its most similar papers among a sample of its topic
     for p in papers:
@@ -149,8 +162,21 @@ def synthetic_graphs(n_papers: int = 300, seed: int = 7, n_topics: int | None = 
     for t, pool in enumerate(pools):
         for c in pool:
             home.setdefault(c, t)
+    per_year: dict = {}
+    for p in papers:
+        if p["id"] in no_year:
+            continue
+        for c in p["concepts"]:
+            cy = per_year.setdefault(c, {})
+            cy[p["year"]] = cy.get(p["year"], 0) + 1
     for c, n in counts.items():
         attrs = dict(kind="concept", label=c, type=TYPES.get(c, "method"), generic=c in GENERIC, n_papers=n)
+        cy = per_year.get(c)
+        if cy:
+            total = sum(cy.values())
+            attrs.update(first_year=min(cy), last_year=max(cy),
+                         mean_year=sum(y * k for y, k in cy.items()) / total,
+                         counts_by_year="; ".join(f"{y}:{cy[y]}" for y in sorted(cy)))
         C.add_node(f"concept:{c}", **attrs)
         B.add_node(f"concept:{c}", **attrs)
     co: dict = {}

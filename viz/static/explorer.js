@@ -82,6 +82,14 @@
     h = String(h).replace("#", "");
     return [parseInt(h.slice(0, 2), 16), parseInt(h.slice(2, 4), 16), parseInt(h.slice(4, 6), 16)];
   }
+  function shade(hex, f) {
+    return "#" + hexToRgb(hex).map(function (x) { var h = Math.floor(x * f).toString(16); return h.length < 2 ? "0" + h : h; }).join("");
+  }
+  /* a vis-network colour object for one node colour (as the Python side builds for groups) */
+  function nodeColourObj(hex) {
+    var sel = { background: hex, border: "#1d2433" };
+    return { background: hex, border: shade(hex, 0.72), highlight: sel, hover: sel };
+  }
   function mix(hex, t) { // towards the background
     var c = hexToRgb(hex), b = [244, 245, 248];
     return "rgb(" + c.map(function (x, i) { return Math.round(x + (b[i] - x) * t); }).join(",") + ")";
@@ -109,6 +117,7 @@
 
   // ------------------------------------------------------------------ state
   var states = {}, cur = null, network = null, selected = null;
+  var colourMode = DATA.colourBy === "year" ? "year" : "cluster";
   var cg = window.cg = {
     ready: false, readyMs: null, data: DATA, timings: timings,
     network: function () { return network; },
@@ -127,7 +136,12 @@
     search: function (q) { var r = searchIndex(q, 1)[0]; if (r) choose(r); return r ? (r.id === undefined ? null : r.id) : null; },
     selected: function () { return selected; },
     setView: function (name) { setView(name); },
-    clear: function () { clearSelection(); }
+    clear: function () { clearSelection(); },
+    /* colouring: "cluster" or "year" (what was asked) and what this view shows */
+    colourMode: function () { return colourMode; },
+    colouredAs: function () { return cur && cur.colouredAs; },
+    setColour: function (mode) { setColourMode(mode); return cur.colouredAs; },
+    nodes: function () { return cur && cur.nodes; }
   };
 
   function makeState(v) {
@@ -161,6 +175,14 @@
       var rgb = hexToRgb(c.colour);
       return "rgb(" + rgb.map(function (x) { return Math.round(x * 0.55); }).join(",") + ")";
     });
+    // year overlay colours (Python gives each node its viridis colour, or grey for "no year")
+    st.colouredAs = "cluster";
+    if (v.years) {
+      st.yearColour = v.meta.map(function (m) { return nodeColourObj(m.yc || DATA.noYearColour); });
+      st.yearFaded = st.yearColour.map(function (c) {
+        return { background: mix(c.background, 0.82), border: mix(c.border, 0.8), highlight: c.highlight, hover: c.hover };
+      });
+    }
     st.nodes = new vis.DataSet(v.nodes);
     st.nodesView = new vis.DataView(st.nodes, { filter: function (x) { return st.visible[x.id] === 1; } });
     if (!canvasEdges) {
@@ -197,8 +219,35 @@
       if (e.to !== e.from) st.adj[e.to].push([e.from, k]);
     });
     st.search = v.meta.map(function (m) { return m.title.toLowerCase(); });
-    st.years = v.meta.map(function (m) { return m.year; }).filter(function (y) { return y !== null && y !== undefined; });
+    st.years = [];
+    v.meta.forEach(function (m) {
+      [m.year, m.firstYear, m.lastYear].forEach(function (y) { if (y !== null && y !== undefined) st.years.push(y); });
+    });
     return st;
+  }
+
+  // ------------------------------------------------------------------ colouring: cluster | year
+  function colourOf(st, i, off) {
+    if (st.colouredAs === "year") return off ? st.yearFaded[i] : st.yearColour[i];
+    var ci = st.meta[i].cluster;
+    return off ? st.fadedColour[ci] : st.groupColour[ci];
+  }
+  /* bring the current view's node colours in line with the chosen mode */
+  function recolour() {
+    var st = cur;
+    if (!st) return;
+    var want = colourMode === "year" && st.v.years ? "year" : "cluster";
+    if (st.colouredAs === want) return;
+    st.colouredAs = want;
+    var upd = [];
+    for (var i = 0; i < st.n; i++) upd.push({ id: i, color: colourOf(st, i, st.dimmed[i] === 1) });
+    st.nodes.update(upd);
+    if (network) network.redraw();
+  }
+  function setColourMode(mode) {
+    colourMode = mode === "year" ? "year" : "cluster";
+    recolour();
+    buildLegend();
   }
 
   function edgeShown(st, e) {
@@ -394,7 +443,11 @@
     var m = st.meta[i], c = st.v.clusters[m.cluster];
     var metaBits = [c.label];
     if (m.kind === "paper") { if (m.year) metaBits.push(String(m.year)); }
-    else { metaBits.unshift(m.type); if (m.n_papers !== null && m.n_papers !== undefined) metaBits.push(plural(m.n_papers, "paper")); }
+    else {
+      metaBits.unshift(m.type);
+      if (m.n_papers !== null && m.n_papers !== undefined) metaBits.push(plural(m.n_papers, "paper"));
+      if (yearSpan(m)) metaBits.push(yearSpan(m));
+    }
     var box = el("div", { cls: "cg-tip-inner" },
       el("b", { text: m.title }),
       el("div", { cls: "cg-tip-meta" }, swatch(c.colour), metaBits.join(" · ")));
@@ -426,6 +479,7 @@
     var t = performance.now();
     cur = states[name] || (states[name] = makeState(v));
     timings.state = Math.round(performance.now() - t);
+    recolour();
     Array.prototype.forEach.call($("cg-views").children, function (b) {
       b.setAttribute("aria-pressed", b.dataset.view === name ? "true" : "false");
     });
@@ -440,6 +494,7 @@
     $("cg-loading").classList.remove("cg-done");
     st.focus = null; st.hiEdges = null;
     undim();
+    recolour();
     var t = performance.now();
     var data = { nodes: st.nodesView, edges: st.canvasEdges ? new vis.DataSet([]) : st.edgesView };
     network = new vis.Network($("cg-network"), data, opts);
@@ -500,6 +555,12 @@
         if (st.yearFrom !== null && m.year < st.yearFrom) on = false;
         if (st.yearTo !== null && m.year > st.yearTo) on = false;
       }
+      if (on && m.kind === "concept" && (m.firstYear !== undefined || m.lastYear !== undefined)) {
+        // a concept stays when the years it was used in (first..last) overlap the range
+        var fy = m.firstYear !== undefined ? m.firstYear : m.lastYear, ly = m.lastYear !== undefined ? m.lastYear : m.firstYear;
+        if (st.yearFrom !== null && ly < st.yearFrom) on = false;
+        if (st.yearTo !== null && fy > st.yearTo) on = false;
+      }
       st.visible[i] = on ? 1 : 0;
     }
     st.nodesView.refresh();
@@ -558,11 +619,19 @@
     body.replaceChildren();
     st.legendRows = { clusters: [], types: {}, kinds: {} };
 
-    // colour = cluster
-    var sec = section("Colour", "cluster", [
+    // colour = cluster | year
+    var byYear = st.colouredAs === "year";
+    var clusterLinks = [
       el("button", { cls: "cg-linkbtn", type: "button", text: "all", onclick: function () { st.clusterOn = st.clusterOn.map(function () { return true; }); applyFilters(); } }),
       el("button", { cls: "cg-linkbtn", type: "button", text: "none", onclick: function () { st.clusterOn = st.clusterOn.map(function () { return false; }); applyFilters(); } })
-    ]);
+    ];
+    var sec = section("Colour:", null, byYear ? null : clusterLinks);
+    sec.firstChild.insertBefore(colourToggle(st), sec.firstChild.firstChild.nextSibling);
+    if (byYear) {
+      sec.appendChild(yearLegend(st));
+      body.appendChild(sec);
+      sec = section("Clusters", null, clusterLinks);
+    }
     var LIMIT = 24, list = el("div");
     v.clusters.forEach(function (c, ci) {
       var row = checkItem(st.clusterOn[ci], swatch(c.colour), c.label, c.count, function (on) { st.clusterOn[ci] = on; applyFilters(); },
@@ -591,7 +660,7 @@
       sec.appendChild(more);
     }
     var others = v.clusters.filter(function (c) { return c.other; }).length;
-    sec.appendChild(el("p", { cls: "cg-note", text: (others ? "The " + fmt(others) + " smallest clusters share grey. " : "") + "Double-click a cluster to show it alone." }));
+    sec.appendChild(el("p", { cls: "cg-note", text: (others && !byYear ? "The " + fmt(others) + " smallest clusters share grey. " : "") + "Double-click a cluster to show it alone." }));
     body.appendChild(sec);
 
     // shape = kind / concept type
@@ -655,6 +724,82 @@
     body.appendChild(reset);
   }
 
+  function colourToggle(st) {
+    var yearsHere = !!st.v.years;
+    var mk = function (mode, label) {
+      var b = el("button", { type: "button", "data-colour": mode, text: label,
+        "aria-pressed": st.colouredAs === mode ? "true" : "false",
+        onclick: function () { setColourMode(mode); } });
+      if (mode === "year" && !yearsHere) {
+        b.disabled = true;
+        b.title = DATA.hasYears ? "no years in this view" : "no years in this corpus";
+      }
+      return b;
+    };
+    return el("span", { cls: "cg-colour-by", role: "group", "aria-label": "Colour nodes by" },
+      el("span", { cls: "cg-seg" }, mk("cluster", "cluster"), mk("year", "year")),
+      yearsHere ? null : el("small", { cls: "cg-noyears", text: DATA.hasYears ? "no years in this view" : "no years in this corpus" }));
+  }
+  function yearLegend(st) {
+    var y = st.v.years, scale = DATA.yearScale;
+    var stops = scale.map(function (c, k) { return c + " " + (100 * k / (scale.length - 1)).toFixed(1) + "%"; });
+    var wrap = el("div", { cls: "cg-year-legend" });
+    wrap.appendChild(el("div", { cls: "cg-ramp", role: "img", "aria-label": "colour scale from " + y.min + " to " + y.max,
+      style: { background: "linear-gradient(to right, " + stops.join(", ") + ")" } }));
+    wrap.appendChild(el("div", { cls: "cg-ramp-labels" }, el("span", { text: String(y.min) }),
+      y.max - y.min >= 4 ? el("span", { text: String(Math.round((y.min + y.max) / 2)) }) : null, el("span", { text: String(y.max) })));
+    if (y.withoutYear) {
+      wrap.appendChild(el("div", { cls: "cg-item cg-noyear" }, swatch(DATA.noYearColour), el("span", { cls: "cg-lab", text: "no year" }),
+        el("span", { cls: "cg-n", text: fmt(y.withoutYear) })));
+    }
+    var what = [];
+    if (st.v.kinds.paper) what.push("papers by publication year");
+    if (st.v.kinds.concept) what.push("concepts by the mean year of their papers");
+    wrap.appendChild(el("p", { cls: "cg-note", text: what.join("; ").replace(/^./, function (c) { return c.toUpperCase(); }) + "." }));
+    return wrap;
+  }
+
+  /* A small bar chart of counts per year: SVG elements and text nodes only. */
+  function timeline(counts, o) {
+    o = o || {};
+    var W = 330, H = 96, top = 14, bottom = 18, left = 4, right = 4;
+    var first = counts[0][0], last = counts[counts.length - 1][0], span = last - first + 1;
+    var max = 0, byYear = {};
+    counts.forEach(function (p) { byYear[p[0]] = p[1]; if (p[1] > max) max = p[1]; });
+    var svg = svgEl("svg", { viewBox: "0 0 " + W + " " + H, "class": "cg-timeline", role: "img",
+      "aria-label": (o.what || "Papers") + " per year, " + first + "–" + last });
+    var plotH = H - top - bottom, step = (W - left - right) / span, bw = Math.max(1, Math.min(step * 0.82, 28));
+    svg.appendChild(svgEl("line", { x1: left, x2: W - right, y1: H - bottom + 0.5, y2: H - bottom + 0.5, stroke: "#c9ced8", "stroke-width": 1 }));
+    for (var y = first; y <= last; y++) {
+      var n = byYear[y] || 0;
+      if (!n) continue;
+      var h = Math.max(1.5, plotH * n / max), x = left + (y - first) * step + (step - bw) / 2;
+      var bar = svgEl("rect", { x: x.toFixed(2), y: (H - bottom - h).toFixed(2), width: bw.toFixed(2), height: h.toFixed(2), rx: Math.min(2, bw / 3).toFixed(2),
+        fill: y === o.highlight ? "#1d2433" : "#3d63dd", "class": "cg-bar", "data-year": String(y), "data-count": String(n) });
+      var tip = svgEl("title");
+      tip.textContent = y + ": " + plural(n, o.unit || "paper");
+      bar.appendChild(tip);
+      svg.appendChild(bar);
+    }
+    var label = function (x, y, anchor, text, cls) {
+      var t = svgEl("text", { x: x, y: y, "text-anchor": anchor, "class": cls || "cg-tl-lab" });
+      t.textContent = text;
+      svg.appendChild(t);
+    };
+    label(left, H - 4, "start", String(first));
+    if (last !== first) label(W - right, H - 4, "end", String(last));
+    label(left, top - 4, "start", "max " + fmt(max));
+    return svg;
+  }
+  function timelineBlock(title, counts, caption, o) {
+    return [el("h4", { text: title }), timeline(counts, o), caption ? el("p", { cls: "cg-note cg-tl-note", text: caption }) : null];
+  }
+  function yearSpan(m) {
+    if (m.firstYear === undefined && m.lastYear === undefined) return "";
+    var a = m.firstYear !== undefined ? m.firstYear : m.lastYear, b = m.lastYear !== undefined ? m.lastYear : m.firstYear;
+    return a === b ? String(a) : a + "–" + b;
+  }
+
   function syncLegend() {
     var st = cur, rows = st.legendRows;
     if (!rows) return;
@@ -696,8 +841,8 @@
       var off = keep && !keep.has(i) ? 1 : 0;
       if (st.dimmed[i] !== off) {
         st.dimmed[i] = off;
-        var ci = st.meta[i].cluster, size = st.v.nodes[i].font ? st.v.nodes[i].font.size : 14;
-        upd.push({ id: i, color: off ? st.fadedColour[ci] : st.groupColour[ci],
+        var size = st.v.nodes[i].font ? st.v.nodes[i].font.size : 14;
+        upd.push({ id: i, color: colourOf(st, i, off),
           font: off ? { size: size, color: "rgba(0,0,0,0)", strokeWidth: 0 } : { size: size, color: FONT, strokeWidth: 3 } });
       }
     }
@@ -859,6 +1004,11 @@
           onclick: function () { gotoConcept(c); } });
       })));
     }
+    var c = cur.v.clusters[m.cluster];
+    if (c.counts && c.counts.length && c.id !== null) {
+      out.push(timelineBlock("Its cluster, papers per year", c.counts,
+        c.label + " · mean year " + c.meanYear.toFixed(1) + (m.year ? " · this paper: " + m.year : ""), { highlight: m.year }));
+    }
     var nb = neighbourList(i, 8);
     if (nb.total) {
       out.push(el("h4", { text: "Strongest links (" + Math.min(8, nb.total) + " of " + nb.total + ")" }));
@@ -924,7 +1074,12 @@
     var icon = shapeIcon((cur.v.types.filter(function (t) { return t.type === m.type; })[0] || {}).shape || "triangleDown");
     var out = [el("div", { cls: "cg-badges" }, badge(m.type === "concept" ? "concept" : m.type, null, icon), clusterBadge(m),
       m.generic ? badge("generic") : null), el("h2", { text: m.title })];
-    if (m.n_papers !== null && m.n_papers !== undefined) out.push(el("p", { cls: "cg-meta", text: "Mentioned in " + plural(m.n_papers, "paper") }));
+    var bits = [];
+    if (m.n_papers !== null && m.n_papers !== undefined) bits.push("Mentioned in " + plural(m.n_papers, "paper"));
+    if (yearSpan(m)) bits.push(yearSpan(m));
+    if (m.meanYear !== undefined) bits.push("mean year " + m.meanYear.toFixed(1));
+    if (bits.length) out.push(el("p", { cls: "cg-meta", text: bits.join(" · ") }));
+    if (m.counts && m.counts.length) out.push(timelineBlock("Papers per year", m.counts, null, {}));
     // its papers: neighbours in the bipartite view, else the papers view's concept lists, else its own list
     var paperIds = cur.adj[i].filter(function (p) { return cur.meta[p[0]].kind === "paper"; }).map(function (p) { return p[0]; });
     paperIds = Array.from(new Set(paperIds));
