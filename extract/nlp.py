@@ -23,6 +23,8 @@ Examples
 """
 from __future__ import annotations
 
+import re
+
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Iterator
@@ -99,8 +101,25 @@ def _keep_version_suffixes(nlp: Language) -> None:
     nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
 
 
+# Characters outside Latin, Greek and common punctuation/symbol blocks (CJK, kana, Hangul, ...).
+_NON_LATIN = re.compile(r"[^\x00-\u024F\u0370-\u03FF\u2000-\u206F\u2190-\u22FF]")
+
+
+def latin_script_only(text: str) -> str:
+    """Blank out non-Latin script, one space per character, so offsets stay valid.
+
+    A Chinese abstract still names methods in Latin script ("随机梯度下降(SGD)");
+    the English tokenizer cannot split those names from the surrounding Han
+    characters, which carry no spaces.
+
+    >>> latin_script_only("正交递归拟合(ORFIT)算法")
+    '      (ORFIT)  '
+    """
+    return _NON_LATIN.sub(" ", text)
+
+
 def _docs(papers: pd.DataFrame, nlp: Language, batch_size: int):
-    """Yield (paper_id, title, abstract, doc) for the English papers.
+    """Yield (paper_id, title, abstract, doc) for every paper with an abstract.
 
     Documents are tokenised here so that ``doc.user_data["cg_title_tokens"]`` can
     tell the components where the title ends before the pipeline runs.
@@ -108,15 +127,18 @@ def _docs(papers: pd.DataFrame, nlp: Language, batch_size: int):
     def docs():
         cols = [papers[c].tolist() for c in ("id", "title", "abstract", "lang")]  # fast iteration
         for pid, title, abstract, lang in zip(*cols):
-            if lang != "en" or not isinstance(abstract, str):
+            if not isinstance(abstract, str):
                 continue
             title = title if isinstance(title, str) else ""
+            text = title + _SEP + abstract if title else abstract
+            if lang != "en":
+                text = latin_script_only(text)
             if title:
-                doc = nlp.make_doc(title + _SEP + abstract)
+                doc = nlp.make_doc(text)
                 sep = doc.char_span(len(title), len(title) + len(_SEP), alignment_mode="expand")
                 doc.user_data["cg_title_tokens"] = sep.start if sep is not None else 0
             else:
-                doc = nlp.make_doc(abstract)
+                doc = nlp.make_doc(text)
             yield doc, (str(pid), title, abstract)
 
     for doc, (pid, title, abstract) in nlp.pipe(docs(), as_tuples=True, batch_size=batch_size):
@@ -168,7 +190,7 @@ def extract_mentions(papers: pd.DataFrame, nlp: Language | None = None, batch_si
     Parameters
     ----------
     papers : DataFrame with ``id``, ``title`` ("" when none), ``abstract``, ``lang``;
-        papers whose ``lang`` is not ``"en"`` are skipped.
+        non-English papers are read for the Latin-script names they contain.
     nlp : pipeline from :func:`build_nlp` (built with defaults when None).
     batch_size : documents per ``nlp.pipe`` batch.
 

@@ -74,12 +74,16 @@ def test_deterministic(nlp):
     pd.testing.assert_frame_equal(a[1], b[1])
 
 
-def test_non_english_and_empty_papers_are_skipped(nlp):
+def test_non_english_papers_give_their_latin_names_and_empty_ones_nothing(nlp):
     papers = pd.DataFrame({"id": ["a", "b", "c"], "title": ["", "", "ResNet"],
-                           "abstract": ["深度神经网络 ResNet", "", "We use BERT."], "lang": ["zh", "en", "en"]})
+                           "abstract": ["深度神经网络的ResNet和随机梯度下降(SGD)", "", "We use BERT."],
+                           "lang": ["zh", "en", "en"]})
     mentions, _ = extract_mentions(papers, nlp=nlp)
-    assert set(mentions.paper_id) == {"c"}
-    assert set(zip(mentions.field, mentions.text)) == {("title", "ResNet"), ("abstract", "BERT")}
+    assert set(mentions.paper_id) == {"a", "c"}
+    assert set(zip(mentions.paper_id, mentions.field, mentions.text)) == {
+        ("a", "abstract", "ResNet"), ("a", "abstract", "SGD"), ("c", "title", "ResNet"), ("c", "abstract", "BERT")}
+    for m in mentions.itertuples():
+        assert papers.set_index("id").at[m.paper_id, m.field][m.start:m.end] == m.text
 
 
 def test_empty_input(nlp):
