@@ -17,7 +17,7 @@ format       what                                                        found b
 ===========  ==========================================================  ==========================
 
 References are kept as the export gives them (ids, DOIs or citation texts);
-:func:`conceptgraph.extract.references.match_references` resolves them.
+:func:`conceptgraph.graph.references.match_references` resolves them.
 """
 from __future__ import annotations
 

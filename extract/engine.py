@@ -157,7 +157,7 @@ class Progress:
             isatty = getattr(self.stream, "isatty", None)
             enabled = bool(isatty and isatty())
         self.enabled, self.total, self.label, self.every = enabled, total, label, every
-        self.done, self.start, self._last, self._shown = 0, time.perf_counter(), 0.0, False
+        self.done, self.start, self._last, self._shown, self._drawn = 0, time.perf_counter(), 0.0, False, -1
 
     def update(self, n: int) -> None:
         self.done += n
@@ -173,11 +173,12 @@ class Progress:
         pct = f" {100 * self.done / self.total:3.0f}%" if self.total else ""
         self.stream.write(f"\r{self.label}: {self.done:,}{of} papers{pct} ({rate:,.0f}/s) ")
         self.stream.flush()
-        self._shown = True
+        self._shown, self._drawn = True, self.done
 
     def close(self) -> None:
         if self.enabled and self._shown:
-            self._draw(time.perf_counter())
+            if self._drawn != self.done:
+                self._draw(time.perf_counter())
             self.stream.write("\n")
             self.stream.flush()
 
@@ -399,12 +400,22 @@ class Extractor:
             {c: pd.Series([], dtype="int64" if c in ("start", "end") else "str") for c in cols})
         raw["start"] = raw["start"].astype("int64")
         raw["end"] = raw["end"].astype("int64")
+        # The short-form key of each slug mention, for the corpus step (made here, in parallel).
+        is_slug = (raw["how"] == "slug").to_numpy()
+        keys = pd.Series("", index=raw.index, dtype=raw["text"].dtype if len(raw) else "str")
+        if is_slug.any():
+            keys[is_slug] = CorpusPass._slug_keys(raw, is_slug).to_numpy()
+        raw["key"] = keys
         return RawChunk(raw, defs, len(papers))
 
 
 @dataclass
 class RawChunk:
-    """Per-paper mentions of a chunk (``MENTION_COLUMNS`` + ``how``) and its short-form definitions."""
+    """Per-paper mentions of a chunk (``MENTION_COLUMNS`` + ``how``, ``key``) and its short-form definitions.
+
+    ``how`` is how the concept was found (``lexicon``, ``abbrev``, ``slug``); ``key`` is
+    ``norm_key(text)`` for ``slug`` mentions ("" for the others).
+    """
 
     raw: pd.DataFrame
     defs: dict  # (norm_key(short form), concept id) -> count
@@ -471,6 +482,8 @@ class CorpusPass:
     def _slug_keys(raw: pd.DataFrame, is_slug) -> pd.Series:
         from .components._resources import norm_key
 
+        if "key" in raw:  # made by the worker
+            return raw.loc[is_slug, "key"]
         texts = raw.loc[is_slug, "text"]
         uniq = pd.unique(texts)
         return texts.map(dict(zip(uniq, map(norm_key, uniq))))
@@ -593,10 +606,18 @@ def iter_chunks(papers, chunk_size: int = DEFAULT_CHUNK_SIZE) -> Iterator[pd.Dat
         for start in range(0, len(papers), chunk_size):
             yield papers.iloc[start:start + chunk_size]
     else:
+        # Re-cut into chunks of exactly chunk_size (the last one shorter): even parts and tasks.
+        rest = None
         for chunk in papers:
             chunk = chunk if isinstance(chunk, pd.DataFrame) else pd.DataFrame(chunk)
-            for start in range(0, len(chunk), chunk_size):
+            if rest is not None and len(rest):
+                chunk = pd.concat([rest, chunk], ignore_index=True)
+            full = len(chunk) - len(chunk) % chunk_size
+            for start in range(0, full, chunk_size):
                 yield chunk.iloc[start:start + chunk_size]
+            rest = chunk.iloc[full:]
+        if rest is not None and len(rest):
+            yield rest
 
 
 def iter_parquet_papers(path: str | Path, chunk_size: int = DEFAULT_CHUNK_SIZE) -> Iterator[pd.DataFrame]:

@@ -56,9 +56,9 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from . import references
+
 __all__ = [
-    "normalise_doi",
-    "normalise_title",
     "match_references",
     "name_key",
     "concept_lexicon",
@@ -69,31 +69,6 @@ __all__ = [
     "citation_graph",
 ]
 
-_DOI_RE = re.compile(r"10\.\d{4,9}/\S+", re.I)
-
-
-def normalise_doi(text) -> str | None:
-    """A DOI in canonical form (lower case, no resolver prefix), or None.
-
-    >>> normalise_doi("https://doi.org/10.1109/CVPR.2017.243")
-    '10.1109/cvpr.2017.243'
-    """
-    if not isinstance(text, str):
-        return None
-    m = _DOI_RE.search(text.strip())
-    return m.group(0).rstrip(".,;)").lower() if m else None
-
-
-def normalise_title(text) -> str | None:
-    """Title folded for matching (case, accents, punctuation); None when too short to be specific.
-
-    >>> normalise_title("Densely Connected Convolutional Networks.")
-    'densely connected convolutional networks'
-    """
-    if not isinstance(text, str):
-        return None
-    key = " ".join(re.findall(r"\w+", unicodedata.normalize("NFKC", text).lower()))
-    return key if len(key) >= 15 and len(key.split()) >= 2 else None
 
 
 def _as_list(value) -> list[str]:
@@ -112,12 +87,16 @@ def _as_list(value) -> list[str]:
 def match_references(papers: pd.DataFrame) -> pd.DataFrame:
     """Explicit citations: ``references`` and ``cited_by`` entries matched to corpus papers.
 
+    Matching (by id, then DOI, then normalised title, also inside citation texts) is
+    :func:`conceptgraph.graph.references.match_references`; this adds the edge kind
+    and evidence the graphs carry.
+
     Returns
     -------
     DataFrame ``citing, cited, kind ("citation"), evidence, field, matched_by``,
     one row per distinct (citing, cited) pair, sorted.  ``attrs["per_paper"]``
     holds, per paper id, ``n_references`` (entries in its list) and
-    ``n_references_matched``.
+    ``n_references_matched``; ``attrs["reference_report"]`` the totals.
 
     Examples
     --------
@@ -126,52 +105,17 @@ def match_references(papers: pd.DataFrame) -> pd.DataFrame:
     >>> match_references(papers)[["citing", "cited", "matched_by"]].values.tolist()
     [['a', 'b', 'doi']]
     """
-    ids = papers["id"].astype(str).tolist()
-    by_id = {i: i for i in ids}
-    by_doi, by_title = {}, {}
-    dois = papers["doi"].tolist() if "doi" in papers else [None] * len(ids)
-    titles = papers["title"].tolist() if "title" in papers else [None] * len(ids)
-    for pid, doi, title in zip(ids, dois, titles):
-        d = normalise_doi(doi)
-        if d:
-            by_doi.setdefault(d, pid)
-        t = normalise_title(title)
-        if t:
-            by_title.setdefault(t, pid)
-
-    def resolve(entry: str):
-        e = entry.strip()
-        if e in by_id:
-            return by_id[e], "id"
-        d = normalise_doi(e)
-        if d and d in by_doi:
-            return by_doi[d], "doi"
-        t = normalise_title(e)
-        if t and t in by_title:
-            return by_title[t], "title"
-        return None, None
-
-    rows = []
-    per_paper = {}
-    refs = papers["references"].tolist() if "references" in papers else [None] * len(ids)
-    cited_by = papers["cited_by"].tolist() if "cited_by" in papers else [None] * len(ids)
-    for pid, rlist, clist in zip(ids, refs, cited_by):
-        entries = _as_list(rlist)
-        matched = 0
-        for e in entries:
-            target, how = resolve(e)
-            if target is not None and target != pid:
-                matched += 1
-                rows.append((pid, target, "citation", f'reference "{e[:80]}" matched by {how}', "references", how))
-        per_paper[pid] = {"n_references": len(entries), "n_references_matched": matched}
-        for e in _as_list(clist):
-            source, how = resolve(e)
-            if source is not None and source != pid:
-                rows.append((source, pid, "citation", f'cited_by "{e[:80]}" matched by {how}', "cited_by", how))
-    df = pd.DataFrame(rows, columns=["citing", "cited", "kind", "evidence", "field", "matched_by"])
-    df = df.sort_values(["citing", "cited", "field"]).drop_duplicates(["citing", "cited"]).reset_index(drop=True)
-    df.attrs["per_paper"] = per_paper
-    return df
+    for column in ("title", "doi"):
+        if column not in papers:
+            papers = papers.assign(**{column: None})
+    matched = references.match_references(papers)
+    table = matched.assign(
+        kind="citation",
+        evidence=[f'{field.replace("_", " ")} "{ref[:80]}" matched by {how}'
+                  for field, ref, how in zip(matched["field"], matched["reference"], matched["matched_by"])])
+    table = table[["citing", "cited", "kind", "evidence", "field", "matched_by"]]
+    table.attrs = matched.attrs
+    return table
 
 
 def name_key(text: str) -> str:
@@ -486,7 +430,8 @@ def inferred_citations(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: p
     pairs = pairs[pairs["citing"] != pairs["cited"]]
     # a co-introducer of the same concept does not cite the other for it
     co = set(zip(introductions["concept_id"], introductions["paper_id"]))
-    pairs = pairs[[(c, p) not in co for c, p in zip(pairs["concept_id"], pairs["citing"])]]
+    # A boolean array, not a list: an empty list would select no *columns*.
+    pairs = pairs[np.array([(c, p) not in co for c, p in zip(pairs["concept_id"], pairs["citing"])], dtype=bool)]
     if "year" in papers:
         years = dict(zip(papers["id"].astype(str), papers["year"]))
         ya = pairs["citing"].map(years)

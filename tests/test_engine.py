@@ -117,29 +117,33 @@ def _write_lexicon(path, label):
     return path
 
 
-def test_cache_skips_extraction_and_version_invalidates(papers, tmp_path, monkeypatch):
+def test_cache_skips_extraction_and_version_invalidates(papers, tmp_path):
     small = papers.iloc[:30]
-    lexicon = _write_lexicon(tmp_path / "mine.jsonl", "Frobnicator")
     cache = tmp_path / "cache"
     before = engine.STATS["papers_extracted"]
-    m1, c1 = extract_papers(small, lexicon_paths=[lexicon], cache_dir=cache, progress=False)
+    m1, c1 = extract_papers(small, cache_dir=cache, progress=False)
     assert m1.attrs["extraction"]["cache"] == "miss"
     assert engine.STATS["papers_extracted"] == before + 30
-    m2, c2 = extract_papers(small, lexicon_paths=[lexicon], cache_dir=cache, progress=False)
+    m2, c2 = extract_papers(small, cache_dir=cache, progress=False)
     assert m2.attrs["extraction"]["cache"] == "hit"
     assert engine.STATS["papers_extracted"] == before + 30  # not extracted again
     pd.testing.assert_frame_equal(_plain(m2), _plain(m1))
     pd.testing.assert_frame_equal(c2, c1)
-    # another text of one paper: another key
+    # another text of one paper: another key, extracted again
     changed = small.copy()
     changed.loc[changed.index[0], "abstract"] += " Also frobnicators."
-    m3, _ = extract_papers(changed, lexicon_paths=[lexicon], cache_dir=cache, progress=False)
+    m3, _ = extract_papers(changed, cache_dir=cache, progress=False)
     assert m3.attrs["extraction"]["cache"] == "miss"
-    # a changed lexicon file: extracted again
+    assert engine.STATS["papers_extracted"] == before + 60
+    # an extra lexicon, then a change to it: other extractor versions, so other keys
+    stored = engine.ExtractionCache(cache)
+    assert stored.get(engine.corpus_key(small, ExtractorSpec.make().version())) is not None
+    lexicon = _write_lexicon(tmp_path / "mine.jsonl", "Frobnicator")
+    with_lexicon = engine.corpus_key(small, ExtractorSpec.make(lexicon_paths=[lexicon]).version())
     _write_lexicon(lexicon, "Frobnicator machine")
-    m4, _ = extract_papers(small, lexicon_paths=[lexicon], cache_dir=cache, progress=False)
-    assert m4.attrs["extraction"]["cache"] == "miss"
-    assert engine.STATS["papers_extracted"] == before + 90
+    changed_lexicon = engine.corpus_key(small, ExtractorSpec.make(lexicon_paths=[lexicon]).version())
+    assert with_lexicon != changed_lexicon
+    assert stored.get(with_lexicon) is None and stored.get(changed_lexicon) is None
 
 
 def test_version_covers_builtin_data_files(tmp_path, monkeypatch):

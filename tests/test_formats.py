@@ -13,7 +13,7 @@ import pytest
 from conceptgraph.extract import InputError, load
 from conceptgraph.extract.bibliographic import latex_to_text, rebuild_abstract
 from conceptgraph.extract.readers import READERS, Source, detect_format, parse_year, read_text_file
-from conceptgraph.extract.references import match_references
+from conceptgraph.graph.references import match_references
 
 # The shared material lies beside the repository (../shared), here and in CI.
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -269,7 +269,7 @@ def test_match_references_across_formats_and_order():
         "cited_by": [None, None, None, ["A paper not in the corpus"]],
     })
     edges = match_references(papers)
-    assert edges.values.tolist() == [["W1", "c", "id"], ["a/../b", "W1", "title"], ["a/../b", "c", "doi"],
+    assert edges[["citing", "cited", "matched_by"]].values.tolist() == [["W1", "c", "id"], ["a/../b", "W1", "title"], ["a/../b", "c", "doi"],
                                      ["c", "a/../b", "doi"]]
     counts = edges.attrs["reference_report"]
     # "Deep sets" is too short a title to match: a generic phrase, not a citation.
@@ -341,12 +341,12 @@ def test_shared_citeseer_corpus_with_its_citations():
     assert len(edges) > 4000 and set(edges["matched_by"]) == {"id"}
 
 
-@pytest.mark.parametrize("module", ["readers", "bibliographic", "references", "corpus"])
+@pytest.mark.parametrize("module", ["extract.readers", "extract.bibliographic", "graph.references", "extract.corpus"])
 def test_doctests(module):
     import doctest
     import importlib
 
-    result = doctest.testmod(importlib.import_module(f"conceptgraph.extract.{module}"),
+    result = doctest.testmod(importlib.import_module(f"conceptgraph.{module}"),
                              optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.failed == 0 and result.attempted > 0
 

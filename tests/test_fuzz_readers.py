@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from conceptgraph.extract import InputError, load
 from conceptgraph.extract.readers import (READERS, RECORD_FIELDS, Citation, Skip, Source, decode_bytes,
                                           detect_format, parse_year)
-from conceptgraph.extract.references import match_references
+from conceptgraph.graph.references import match_references
 
 FIXTURES = Path(__file__).parent / "fixtures" / "formats"
 SEEDS = {p.name: p.read_text("utf-8-sig") for p in sorted(FIXTURES.iterdir())}

@@ -5,7 +5,8 @@ import pandas as pd
 import pytest
 
 from conceptgraph.graph.citations import (citation_graph, citation_table, concept_introductions, inferred_citations,
-                                          match_references, name_key, normalise_doi)
+                                          match_references, name_key)
+from conceptgraph.graph.references import doi_key
 from test_graph_fixtures import toy_corpus
 
 
@@ -30,8 +31,8 @@ def test_explicit_references_by_doi_title_and_id(toy):
 
 
 def test_normalisers():
-    assert normalise_doi("doi:10.1000/ABC.") == "10.1000/abc"
-    assert normalise_doi("no doi here") is None
+    assert doi_key("doi:10.1000/ABC.") == "10.1000/abc"
+    assert doi_key("no doi here") is None
     assert name_key("U-Net") == name_key("UNet") == name_key("U-Nets")
     assert name_key("nnU-Net") != name_key("U-Net")
 

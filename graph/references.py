@@ -12,7 +12,7 @@ import re
 
 import pandas as pd
 
-from .corpus import normalise_text
+from ..extract.corpus import normalise_text
 
 MATCH_ORDER = ("id", "doi", "title")
 
@@ -100,7 +100,9 @@ def match_references(papers: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     DataFrame with columns ``citing, cited, matched_by`` (``id``, ``doi`` or
-    ``title``), sorted by citing then cited. ``attrs["reference_report"]``
+    ``title``), ``reference`` (the entry as given) and ``field`` (``references`` or
+    ``cited_by``), sorted by citing then cited. ``attrs["per_paper"]`` holds, per
+    paper id, ``n_references`` and ``n_references_matched``. ``attrs["reference_report"]``
     holds the counts: ``references`` (entries given), ``matched`` (entries
     resolved to a corpus paper), ``matched_by`` (per way), ``unmatched``,
     ``self_citations``, ``cited_by`` / ``cited_by_matched`` (the same for
@@ -113,17 +115,19 @@ def match_references(papers: pd.DataFrame) -> pd.DataFrame:
     ...                        "doi": [None, "10.5555/DS"], "references": [["10.5555/ds", "x"], None],
     ...                        "cited_by": [None, None]})
     >>> edges = match_references(papers)
-    >>> edges.to_dict("records"), edges.attrs["reference_report"]["matched"]
+    >>> edges[["citing", "cited", "matched_by"]].to_dict("records"), edges.attrs["reference_report"]["matched"]
     ([{'citing': 'a', 'cited': 'b', 'matched_by': 'doi'}], 1)
     """
     index = _Index(papers)
-    edges: dict[tuple[str, str], str] = {}
+    edges: dict[tuple[str, str], tuple[str, str, str]] = {}
+    per_paper: dict[str, dict[str, int]] = {}
     counts = {"references": 0, "matched": 0, "matched_by": dict.fromkeys(MATCH_ORDER, 0),
               "unmatched": 0, "self_citations": 0, "cited_by": 0, "cited_by_matched": 0}
     cited_by = papers["cited_by"] if "cited_by" in papers.columns else [None] * len(papers)
     references = papers["references"] if "references" in papers.columns else [None] * len(papers)
     for pid, refs, citing_list in zip(papers["id"], references, cited_by):
         pid = str(pid)
+        own = per_paper[pid] = {"n_references": len(_as_items(refs)), "n_references_matched": 0}
         for outgoing, items in ((True, _as_items(refs)), (False, _as_items(citing_list))):
             for ref in items:
                 counts["references" if outgoing else "cited_by"] += 1
@@ -136,17 +140,19 @@ def match_references(papers: pd.DataFrame) -> pd.DataFrame:
                 if outgoing:
                     counts["matched"] += 1
                     counts["matched_by"][how] += 1
+                    own["n_references_matched"] += 1
                 else:
                     counts["cited_by_matched"] += 1
                 if other == pid:
                     counts["self_citations"] += 1
                     continue
                 edge = (pid, other) if outgoing else (other, pid)
-                edges.setdefault(edge, how)
-    table = pd.DataFrame([(a, b, how) for (a, b), how in sorted(edges.items())],
-                         columns=["citing", "cited", "matched_by"])
+                edges.setdefault(edge, (how, ref, "references" if outgoing else "cited_by"))
+    table = pd.DataFrame([(a, b, how, ref, field) for (a, b), (how, ref, field) in sorted(edges.items())],
+                         columns=["citing", "cited", "matched_by", "reference", "field"])
     counts["edges"] = len(table)
     table.attrs["reference_report"] = counts
+    table.attrs["per_paper"] = per_paper
     return table
 
 

@@ -1,0 +1,677 @@
+"""Issue 6: bad input, accounting, untrusted text and durable outputs.
+
+Every case gives either a one-line error naming the file (and the line where
+it applies) or a skip recorded in the load report with its reason. CLI cases
+run ``python -m conceptgraph`` in a subprocess and check the exit code
+(2 input, 3 output; see cli.py), that stderr is exactly one line starting
+``conceptgraph: error:`` and that no traceback is printed.
+"""
+import csv
+import gzip
+import io
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from conceptgraph.extract import InputError, load
+
+FIXTURES = Path(__file__).parent / "fixtures" / "formats"
+# The shared material lies beside the repository (../shared), here and in CI.
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+ABSTRACTS = [
+    "We propose a residual learning framework to ease the training of very deep convolutional networks.",
+    "Transformers based solely on attention mechanisms outperform recurrent models in machine translation.",
+    "Graph neural networks learn node representations by aggregating features from their neighbours.",
+]
+
+
+def one_line_error(err, *names):
+    message = str(err.value)
+    assert "\n" not in message and "\r" not in message, message
+    for name in names:
+        assert name in message, message
+    return message
+
+
+def balanced(report):
+    for f in report["files"]:
+        assert f["read"] == f["kept"] + f["merged"] + f["skipped"], f
+    assert report["read"] == report["kept"] + report["merged"] + report["skipped"]
+
+
+def cli(*args, cwd=None, timeout=300):
+    env = dict(os.environ, PYTHONHASHSEED="0")
+    return subprocess.run([sys.executable, "-m", "conceptgraph", *map(str, args)], capture_output=True,
+                          text=True, cwd=cwd, timeout=timeout, env=env)
+
+
+def assert_cli_error(result, code, *fragments):
+    assert result.returncode == code, (result.returncode, result.stderr)
+    assert "Traceback" not in result.stderr + result.stdout
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("conceptgraph: error: "), lines[0]
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+
+
+def _pipeline_ready() -> bool:
+    try:
+        from conceptgraph.graph import analyse  # noqa: F401
+        from conceptgraph.viz import render_html  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+needs_pipeline = pytest.mark.skipif(
+    not _pipeline_ready(),
+    reason="needs the whole pipeline: conceptgraph.graph.analyse / conceptgraph.viz.render_html not importable yet")
+
+
+# ---------------------------------------------------------------- unreadable inputs
+
+def test_empty_file(tmp_path):
+    path = tmp_path / "empty.jsonl"
+    path.write_bytes(b"")
+    with pytest.raises(InputError) as err:
+        load(path)
+    assert one_line_error(err, "empty.jsonl").endswith("empty file")
+    (tmp_path / "blank.txt").write_text("\n \r\n\t\n")
+    with pytest.raises(InputError, match="blank.txt: empty file"):
+        load(tmp_path / "blank.txt")
+    (tmp_path / "header.csv").write_text("title,abstract\r\n")
+    with pytest.raises(InputError, match="header.csv: no records found"):
+        load(tmp_path / "header.csv")
+    (tmp_path / "empty.json").write_text("[]")
+    with pytest.raises(InputError, match="empty.json: no records found"):
+        load(tmp_path / "empty.json")
+
+
+def test_empty_file_in_a_directory_is_a_skipped_file(tmp_path):
+    (tmp_path / "a.txt").write_text(ABSTRACTS[0] + "\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_bytes(b"")
+    (tmp_path / "c.txt").write_bytes(PNG)
+    papers = load(tmp_path)
+    report = papers.attrs["load_report"]
+    assert len(papers) == 1 and report["read"] == 1
+    reasons = {Path(f["file"]).name: f["reason"] for f in report["files_skipped"]}
+    assert set(reasons) == {"b.txt", "c.txt"}
+    assert reasons["b.txt"].endswith("b.txt: empty file") and "PNG image" in reasons["c.txt"]
+
+
+def test_empty_directory(tmp_path):
+    (tmp_path / "corpus").mkdir()
+    with pytest.raises(InputError) as err:
+        load(tmp_path / "corpus")
+    one_line_error(err, "corpus", "directory holds no abstract files")
+    (tmp_path / "corpus" / "notes.md").write_text("not an abstract file")
+    with pytest.raises(InputError, match="directory holds no abstract files"):
+        load(tmp_path / "corpus")
+
+
+def test_directory_of_unreadable_files_is_an_error(tmp_path):
+    (tmp_path / "x.txt").write_bytes(PNG)
+    (tmp_path / "y.csv").write_text("name,score\na,1\n")
+    with pytest.raises(InputError) as err:
+        load(tmp_path)
+    one_line_error(err, "x.txt", "PNG", "1 more unreadable")
+
+
+def test_nonexistent_path(tmp_path):
+    with pytest.raises(InputError) as err:
+        load(tmp_path / "missing.csv")
+    one_line_error(err, "missing.csv", "no such file or directory")
+    with pytest.raises(InputError, match="no file matches this pattern"):
+        load(str(tmp_path / "*.bib"))
+
+
+def test_binary_file_renamed_txt(tmp_path):
+    path = tmp_path / "figure.txt"
+    path.write_bytes(PNG + bytes(range(256)) * 4)
+    with pytest.raises(InputError) as err:
+        load(path)
+    one_line_error(err, "figure.txt", "PNG image")
+    other = tmp_path / "blob.txt"
+    other.write_bytes(b"abc\x00\x01\x02" * 100)
+    with pytest.raises(InputError) as err:
+        load(other)
+    one_line_error(err, "blob.txt", "binary data")
+
+
+def test_corrupt_gzip(tmp_path):
+    good = gzip.compress(("\n".join(ABSTRACTS) + "\n").encode())
+    path = tmp_path / "cut.txt.gz"
+    path.write_bytes(good[: len(good) // 2])
+    with pytest.raises(InputError) as err:
+        load(path)
+    one_line_error(err, "cut.txt.gz", "not a valid gzip file")
+    (tmp_path / "plain.txt.gz").write_bytes(b"not gzip at all")
+    with pytest.raises(InputError, match="plain.txt.gz: not a valid gzip file"):
+        load(tmp_path / "plain.txt.gz")
+
+
+def test_invalid_utf8_names_file_and_line(tmp_path):
+    path = tmp_path / "latin.csv"
+    path.write_bytes("title,abstract\nCaf\u00e9 paper,An abstract\nNa\u00efve Bayes,Another one\n".encode("latin-1"))
+    with pytest.raises(InputError) as err:
+        load(path)
+    message = one_line_error(err, "latin.csv:2:", "invalid UTF-8", "--encoding")
+    assert "0xe9" in message
+    papers = load(path, encoding="latin-1")  # the way out the message names
+    assert list(papers["title"]) == ["Café paper", "Naïve Bayes"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-8-sig"])
+@pytest.mark.parametrize("name", ["generic.tsv", "library.bib", "savedrecs.txt", "openalex_works.jsonl"])
+def test_utf16_and_utf8_with_bom_read_fine(tmp_path, encoding, name):
+    text = (FIXTURES / name).read_text("utf-8")
+    data = text.encode(encoding)
+    if encoding in ("utf-16-le", "utf-16-be"):  # these codecs write no BOM: add it, as editors do
+        data = ("\ufeff" + text).encode(encoding)
+    path = tmp_path / name
+    path.write_bytes(data)
+    expected, got = load(FIXTURES / name), load(path)
+    assert list(got["id"]) == list(expected["id"]) and list(got["title"]) == list(expected["title"])
+    assert list(got["abstract"]) == list(expected["abstract"])
+    assert got.attrs["load_report"]["files"][0]["format"] == expected.attrs["load_report"]["files"][0]["format"]
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r"])
+@pytest.mark.parametrize("name", sorted(p.name for p in FIXTURES.iterdir()))
+def test_windows_and_old_mac_line_endings(tmp_path, newline, name):
+    text = (FIXTURES / name).read_text("utf-8-sig")
+    path = tmp_path / name
+    path.write_bytes(text.replace("\r\n", "\n").replace("\n", newline).encode("utf-8"))
+    expected, got = load(FIXTURES / name), load(path)
+    assert list(got["id"]) == list(expected["id"])
+    assert list(got["abstract"]) == list(expected["abstract"])
+    assert list(got["source_line"]) == list(expected["source_line"])
+    assert got.attrs["load_report"]["files"][0]["skips"] == expected.attrs["load_report"]["files"][0]["skips"]
+
+
+def test_ten_megabyte_single_line(tmp_path):
+    huge = ("attention " * 1_100_000).strip()  # 11 MB of one line, no newline at the end
+    for name, content, line in [
+        ("one.txt", ABSTRACTS[0] + "\n" + huge, 2),
+        ("one.jsonl", json.dumps({"id": "ok", "abstract": ABSTRACTS[0]}) + "\n" + json.dumps({"id": "big", "abstract": huge}), 2),
+        ("one.csv", f"id,abstract\nok,{ABSTRACTS[0]}\nbig,{huge}", 3),
+    ]:
+        path = tmp_path / name
+        path.write_text(content, encoding="utf-8")
+        start = time.perf_counter()
+        papers = load(path)
+        assert time.perf_counter() - start < 20
+        report = papers.attrs["load_report"]
+        assert (report["read"], report["kept"], report["skipped"]) == (2, 1, 1), name
+        assert report["files"][0]["skips"][0]["line"] == line
+        assert "more than the 1,000,000 an abstract may have" in report["files"][0]["skips"][0]["reason"]
+    # A whole export minified onto one 10 MB line is read record by record.
+    long_abstract = " ".join(ABSTRACTS * 3)
+    rows = [{"id": f"r{i}", "title": f"Paper {i}", "abstract": f"{long_abstract} Variant {i}."}
+            for i in range(11_000)]
+    path = tmp_path / "minified.json"
+    path.write_text(json.dumps(rows), encoding="utf-8")
+    assert path.stat().st_size > 10_000_000 and b"\n" not in path.read_bytes()
+    papers = load(path)
+    assert len(papers) == 11_000
+
+
+def test_truncated_json_lines_record_mid_file(tmp_path):
+    lines = [json.dumps({"id": f"x{i}", "title": f"Title {i}", "abstract": ABSTRACTS[i]}) for i in range(3)]
+    path = tmp_path / "cut.jsonl"
+    path.write_text(lines[0] + "\n" + lines[1][:40] + "\n" + lines[2] + "\n", encoding="utf-8")
+    papers = load(path)
+    assert list(papers["id"]) == ["x0", "x2"]
+    report = papers.attrs["load_report"]
+    balanced(report)
+    (skip,) = report["files"][0]["skips"]
+    assert skip["line"] == 2 and skip["reason"].startswith("invalid JSON")
+
+
+def test_csv_without_abstract_column(tmp_path):
+    path = tmp_path / "scores.csv"
+    path.write_text("name,score,comment\nalpha,1,ok\n")
+    with pytest.raises(InputError) as err:
+        load(path)
+    one_line_error(err, "scores.csv:1:", "no abstract column", "columns are: name, score, comment")
+    # A title column alone is enough: the titles are the text.
+    titles = tmp_path / "titles.csv"
+    titles.write_text("Title,Year\nDeep Residual Learning for Image Recognition,2016\n")
+    papers = load(titles)
+    assert papers.loc[0, "title"] == "Deep Residual Learning for Image Recognition" and papers.loc[0, "abstract"] == ""
+
+
+def test_csv_with_embedded_newlines_and_quotes(tmp_path):
+    path = tmp_path / "quoted.csv"
+    rows = [["id", "title", "abstract"],
+            ["a", 'The "Transformer", revisited', 'Line one,\nline "two"\n\nand a paragraph.'],
+            ["b", "Plain", "Single line."],
+            ["c", "Ragged"],  # a row with too few fields
+            ["d", "After", "Still read."]]
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerows(rows)
+    path.write_text(buf.getvalue(), encoding="utf-8", newline="")
+    papers = load(path)
+    assert list(papers["id"]) == ["a", "b", "d"]
+    assert papers.loc[0, "title"] == 'The "Transformer", revisited'
+    assert papers.loc[0, "abstract"] == 'Line one,\nline "two"\n\nand a paragraph.'
+    assert list(papers["source_line"]) == [2, 6, 8]  # lines as an editor shows them
+    report = papers.attrs["load_report"]
+    assert report["files"][0]["skips"] == [{"line": 7, "reason": "2 fields where the header has 3"}]
+    balanced(report)
+    # The arXiv CSV of the shared corpora: plural column names, hard line breaks in quotes.
+    shared = SHARED / "corpora/arxiv-cs/arxiv_data.csv"
+    if shared.exists():
+        arxiv = load(shared)
+        rep = arxiv.attrs["load_report"]
+        balanced(rep)
+        assert rep["read"] == 1000 and rep["skipped"] == 0 and rep["merged"] == 7 and len(arxiv) == 993
+
+
+def test_duplicate_ids_with_different_texts(tmp_path):
+    path = tmp_path / "dups.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in [
+        {"id": "P1", "title": "First paper on residual networks", "abstract": ABSTRACTS[0]},
+        {"id": "P1", "title": "Second paper on attention models", "abstract": ABSTRACTS[1]},
+        {"id": "P1", "title": "Third paper on graph networks", "abstract": ABSTRACTS[2]},
+        {"id": "P1~2", "title": "A fourth one whose id looks disambiguated", "abstract": "Other text entirely, about sets."},
+        {"id": "P1", "title": "First paper on residual networks", "abstract": ABSTRACTS[0]},  # a true duplicate
+    ]) + "\n", encoding="utf-8")
+    papers = load(path)
+    assert list(papers["id"]) == ["P1", "P1~2", "P1~3", "P1~2~2"]
+    assert papers["id"].is_unique
+    report = papers.attrs["load_report"]
+    assert (report["kept"], report["merged"]) == (4, 1)
+    balanced(report)
+
+
+def test_one_word_abstracts(tmp_path):
+    path = tmp_path / "short.txt"
+    path.write_text("Transformers.\nBERT\nTransformers.\n\n  graphs  \n", encoding="utf-8")
+    papers = load(path)
+    report = papers.attrs["load_report"]
+    balanced(report)
+    # Too short to tell duplicates by text: every record is kept, ids unique.
+    assert list(papers["abstract"]) == ["Transformers.", "BERT", "Transformers.", "graphs"]
+    assert papers["id"].is_unique
+
+
+def test_ids_with_path_characters_are_kept_verbatim(tmp_path):
+    path = tmp_path / "ids.jsonl"
+    evil = ["../../etc/passwd", "a/b", "/abs/path", "..\\win", "hep-th/9711200", "CON", "x\x00y"]
+    path.write_text("\n".join(json.dumps({"id": i, "abstract": f"{ABSTRACTS[n % 3]} Number {n}."})
+                              for n, i in enumerate(evil)) + "\n", encoding="utf-8")
+    before = sorted(p.name for p in tmp_path.rglob("*"))
+    papers = load(path)
+    assert list(papers["id"]) == evil[:-1] + ["x y"]  # a NUL becomes a space, nothing else changes
+    assert sorted(p.name for p in tmp_path.rglob("*")) == before
+
+
+def test_unknown_encoding_special_files_and_all_skipped(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text(ABSTRACTS[0])
+    with pytest.raises(InputError) as err:
+        load(path, encoding="no-such-codec")
+    one_line_error(err, "a.txt", "cannot decode as no-such-codec")
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError) as err:
+        load(fifo)
+    one_line_error(err, "pipe.txt", "not a regular file or directory")
+    # Records read but none usable: an error that says why, not an empty map.
+    empty_rows = tmp_path / "rows.jsonl"
+    empty_rows.write_text('{"id": "1", "title": ""}\n{"id": "2", "abstract": "   "}\n')
+    with pytest.raises(InputError) as err:
+        load(empty_rows)
+    one_line_error(err, "rows.jsonl", "no usable paper (2 records read, 2 skipped; first: line 1: no title and no abstract)")
+
+
+def test_unknown_format_and_bad_pattern(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text(ABSTRACTS[0])
+    with pytest.raises(InputError) as err:
+        load(path, format="pdf")
+    one_line_error(err, "a.txt", "unknown format 'pdf'")
+
+
+def test_untrusted_characters_cleaned_one_for_one(tmp_path):
+    path = tmp_path / "ctl.jsonl"
+    path.write_text(json.dumps({"id": "c", "title": "Form\x0cfeed \ud800 and bell\x07",
+                                "abstract": "PDF text\x0c with controls\x1b[31m and \x00 NUL."}) + "\n",
+                    encoding="utf-8")
+    papers = load(path)
+    assert papers.loc[0, "title"] == "Form feed \ufffd and bell"
+    assert papers.loc[0, "abstract"] == "PDF text  with controls [31m and   NUL."
+    # What is loaded can be written as UTF-8 and as XML.
+    G = nx.Graph()
+    G.add_node("c", label=papers.loc[0, "title"], abstract=papers.loc[0, "abstract"])
+    buf = io.BytesIO()
+    nx.write_graphml(G, buf)
+    assert nx.read_graphml(io.BytesIO(buf.getvalue())).nodes["c"]["label"] == papers.loc[0, "title"]
+
+
+# ---------------------------------------------------------------- accounting on every fixture
+
+def test_accounting_on_every_fixture_and_in_total():
+    total = load(FIXTURES)
+    balanced(total.attrs["load_report"])
+    assert total.attrs["load_report"]["read"] == sum(
+        load(path).attrs["load_report"]["read"] for path in FIXTURES.iterdir())
+    for path in sorted(FIXTURES.iterdir()):
+        report = load(path).attrs["load_report"]
+        balanced(report)
+        assert report["read"] > 0, path
+    for corpus in (SHARED / "corpora/arxiv-cs", SHARED / "corpora/citeseer"):
+        if corpus.exists():
+            balanced(load(corpus).attrs["load_report"])
+
+
+# ---------------------------------------------------------------- escaping in graph files
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_graph_files_escape_markup(tmp_path, fmt):
+    label = 'A <script>alert("x")</script> & B "quoted" \'single\' <!-- c --> ]]>'
+    G = nx.Graph()
+    G.add_node("n<1>&\"", label=label, title=label)
+    G.add_node("n2", label="plain")
+    G.add_edge("n<1>&\"", "n2", shared=label)
+    path = tmp_path / f"g.{fmt}"
+    getattr(nx, f"write_{fmt}")(G, path)
+    raw = path.read_text("utf-8")
+    assert "<script>" not in raw and "&lt;script&gt;" in raw
+    back = getattr(nx, f"read_{fmt}")(path)
+    node = "n<1>&\""
+    assert back.nodes[node]["label"] == label
+    assert back.edges[node, "n2"]["shared"] == label
+
+
+# ---------------------------------------------------------------- the command line
+
+def test_cli_input_errors(tmp_path):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "emptydir").mkdir()
+    (tmp_path / "image.txt").write_bytes(PNG)
+    (tmp_path / "latin.txt").write_bytes("caf\u00e9 au lait\n".encode("latin-1"))
+    (tmp_path / "noabstract.csv").write_text("name,score\na,1\n")
+    out = tmp_path / "out"
+    cases = [
+        (["empty.txt"], "empty.txt: empty file"),
+        (["emptydir"], "emptydir: directory holds no abstract files"),
+        (["nope.jsonl"], "nope.jsonl: no such file or directory"),
+        (["image.txt"], "image.txt: this is a PNG image"),
+        (["latin.txt"], "latin.txt:1: invalid UTF-8"),
+        (["noabstract.csv"], "noabstract.csv:1: no abstract column"),
+        (["image.txt", "--format", "pdf"], "unknown format 'pdf'"),
+    ]
+    env = dict(os.environ, PYTHONHASHSEED="0")
+    procs = [subprocess.Popen([sys.executable, "-m", "conceptgraph", "build", *args, "-o", str(out)], cwd=tmp_path,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+             for args, _ in cases]  # in parallel: each is a fresh interpreter
+    for proc, (args, fragment) in zip(procs, cases):
+        stdout, stderr = proc.communicate(timeout=300)
+        assert_cli_error(subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr), 2, fragment)
+    assert not any(out.glob("*.csv"))
+
+
+def test_cli_unwritable_output_directory(tmp_path):
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("\n".join(ABSTRACTS) + "\n", encoding="utf-8")
+    blocker = tmp_path / "regular-file"
+    blocker.write_text("I am a file, not a directory")
+    # As root, permission bits do not stop writes: an output path under a regular
+    # file is one that no user can create.
+    assert_cli_error(cli("build", corpus, "-o", blocker / "out"), 3, "regular-file/out", "cannot create output directory")
+    assert_cli_error(cli("build", corpus, "-o", blocker), 3, "regular-file")
+    assert blocker.read_text() == "I am a file, not a directory"
+    # sysfs refuses new directories even to root: a truly unwritable place, where there is one.
+    target = Path("/sys/conceptgraph-test-out")
+    if Path("/sys").is_dir() and not target.exists():
+        try:
+            target.mkdir()
+        except OSError:
+            assert_cli_error(cli("build", corpus, "-o", target), 3, str(target), "cannot create output directory")
+        else:
+            target.rmdir()
+
+
+def test_cli_extract_errors(tmp_path):
+    (tmp_path / "image.txt").write_bytes(PNG)
+    assert_cli_error(cli("extract", tmp_path / "image.txt", "-o", tmp_path / "m.jsonl"), 2, "PNG image")
+    good = tmp_path / "good.txt"
+    good.write_text(ABSTRACTS[0] + "\n")
+    (tmp_path / "file").write_text("x")
+    assert_cli_error(cli("extract", good, "-o", tmp_path / "file" / "m.jsonl"), 3, "file")
+
+
+# ---------------------------------------------------------------- whole pipeline
+# Builds are slow (spaCy), so each test below checks several cases in one build,
+# in-process where the exit code does not matter.
+
+def _write_jsonl(path, rows):
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def _sample_rows(n, offset=0):
+    papers = load()
+    rows = []
+    for row in papers.iloc[offset:offset + n].itertuples():
+        rows.append({"id": row.id, "title": row.title, "abstract": row.abstract,
+                     "year": None if str(row.year) == "<NA>" else int(row.year)})
+    return rows
+
+
+EVIL_IDS = ["../../escape", "a/b", "/abs", "..", "x/../../y", "CON", "nul", "ok"]
+EVIL_TITLES = ['=HYPERLINK("http://evil.example","click")', "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0",
+               "@SUM(1+1)*cmd|' /C calc'!A0", "\t=1+1", '<script>alert("x")</script> & <b>bold</b>',
+               "-@import", "=2"]
+
+
+@needs_pipeline
+def test_build_untrusted_corpus_into_a_used_output_directory(tmp_path):
+    """Ids with path characters, formula titles, markup titles; an output
+    directory holding an earlier run's files and files of its own."""
+    from conceptgraph.pipeline import build
+
+    rows = _sample_rows(len(EVIL_IDS))
+    for row, new_id, title in zip(rows, EVIL_IDS, EVIL_TITLES):
+        row["id"], row["title"] = new_id, title
+    work = tmp_path / "work"
+    work.mkdir()
+    corpus = _write_jsonl(work / "c.jsonl", rows)
+    out = work / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine, keep me")
+    (out / "papers.csv").write_text("stale,content\n")
+    (out / "sub").mkdir()
+    (out / "sub" / "x.bin").write_bytes(b"\x00\x01")
+    before = set(tmp_path.rglob("*"))
+
+    result = build(corpus, out)
+
+    # Earlier outputs replaced, foreign files untouched, no temporary file left.
+    assert (out / "notes.txt").read_text() == "mine, keep me"
+    assert (out / "sub" / "x.bin").read_bytes() == b"\x00\x01"
+    assert (out / "papers.csv").read_text("utf-8").startswith("id,")
+    assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
+    assert not [p for p in out.iterdir() if p.is_file() and p.name.startswith(".")]
+    # Ids never became paths: every new path is a direct child of the output directory,
+    # or in its extraction cache under hash-named folders.
+    for path in set(tmp_path.rglob("*")) - before:
+        rel = path.relative_to(out).parts
+        assert len(rel) == 1 or (rel[0] == ".cache" and len(rel) <= 3 and rel[1].startswith("extract-")), path
+    assert set(result.papers["id"]) == set(EVIL_IDS)
+    # Spreadsheet formulas are neutralised in every table.
+    for table in out.glob("*.csv"):
+        with open(table, newline="", encoding="utf-8") as fh:
+            for row in csv.reader(fh):
+                for cell in row:
+                    if cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
+                        float(cell)  # only a number may start so
+    with open(out / "papers.csv", newline="", encoding="utf-8") as fh:
+        by_id = {r["id"]: r["title"] for r in csv.DictReader(fh)}
+    assert set(by_id) == set(EVIL_IDS)
+    assert by_id["../../escape"] == "'" + EVIL_TITLES[0]
+    assert by_id["x/../../y"] == "'=1+1"  # the tab is stripped from titles at load; the formula still quoted
+    assert by_id["nul"] == "'-@import" and by_id["ok"] == "'=2"
+    assert by_id["CON"] == EVIL_TITLES[5]  # not a formula: unchanged
+    # Markup in titles stays text in the HTML map.
+    html = (out / "graph.html").read_text("utf-8")
+    assert '<script>alert("x")</script>' not in html
+    report = json.loads((out / "report.json").read_text("utf-8"))
+    rec = report["records"]
+    assert rec["read"] == rec["kept"] + rec["merged"] + rec["skipped"] == len(EVIL_IDS)
+    assert report["years_missing"] == sum(r["year"] is None for r in rows) and report["years_malformed"] == 0
+
+
+@needs_pipeline
+def test_build_corpus_without_concepts(tmp_path, capsys):
+    from conceptgraph import cli
+
+    corpus = tmp_path / "plain.txt"
+    corpus.write_text("it is what it is and so it was\nwe went there and then we came back\nof the to and a\n",
+                      encoding="utf-8")
+    code = cli.main(["build", str(corpus), "-o", str(tmp_path / "out")])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    report = json.loads((tmp_path / "out" / "report.json").read_text("utf-8"))
+    assert report["papers"] == 3 and report["concepts"] == 0
+    assert "no concept was found" in captured.out
+    assert (tmp_path / "out" / "graph.html").stat().st_size > 0
+    assert (tmp_path / "out" / "concepts.csv").read_text("utf-8").startswith("concept_id,")
+
+
+@needs_pipeline
+def test_build_all_chinese_corpus(tmp_path, capsys):
+    from conceptgraph import cli
+
+    rows = [{"id": f"zh{i}", "title": t, "abstract": a} for i, (t, a) in enumerate([
+        ("深度残差学习用于图像识别", "更深的神经网络更难训练。我们提出了一个残差学习框架，以简化比以前使用的网络更深的网络的训练。"),
+        ("注意力机制就是你所需要的一切", "主流的序列转换模型基于复杂的循环或卷积神经网络。我们提出了一种新的简单网络架构，即 Transformer。"),
+        ("图神经网络综述", "图神经网络通过聚合邻居节点的特征来学习节点表示，在推荐系统和分子性质预测中取得了成功。"),
+    ])]
+    corpus = _write_jsonl(tmp_path / "zh.jsonl", rows)
+    code = cli.main(["build", str(corpus), "-o", str(tmp_path / "out")])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    report = json.loads((tmp_path / "out" / "report.json").read_text("utf-8"))
+    assert report["papers"] == 3 and report["papers_by_lang"] == {"zh": 3}
+    with open(tmp_path / "out" / "papers.csv", newline="", encoding="utf-8") as fh:
+        assert [r["title"] for r in csv.DictReader(fh)] == [r["title"] for r in rows]
+    html = (tmp_path / "out" / "graph.html").read_text("utf-8")
+    title = "深度残差学习用于图像识别"
+    assert title in html or json.dumps(title)[1:-1] in html  # as text, or inside the page's JSON data
+
+
+@needs_pipeline
+def test_cli_build_output_file_blocked_by_a_directory(tmp_path):
+    corpus = _write_jsonl(tmp_path / "c.jsonl", _sample_rows(3))
+    out = tmp_path / "out"
+    (out / "papers.csv").mkdir(parents=True)  # a file cannot replace it: the write fails late
+    result = cli("build", corpus, "-o", out)
+    assert_cli_error(result, 3, "out/papers.csv: Is a directory")
+    assert ".tmp" not in result.stderr  # the message names the final file, not the temporary one
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+# ---------------------------------------------------------------- atomic writes under SIGKILL
+
+def test_atomic_write_killed_midway_keeps_old_file(tmp_path):
+    target = tmp_path / "papers.csv"
+    target.write_text("old complete content\n")
+    code = (
+        "import sys, time\n"
+        "from conceptgraph.outputs import atomic_write\n"
+        "def slow(tmp):\n"
+        "    with open(tmp, 'w') as fh:\n"
+        "        fh.write('new partial'); fh.flush(); print('writing', flush=True); time.sleep(60)\n"
+        f"atomic_write({str(target)!r}, slow)\n")
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "writing"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert target.read_text() == "old complete content\n"
+    leftovers = [p.name for p in tmp_path.iterdir() if p != target]
+    assert all(name.startswith(".papers.csv.") and name.endswith(".tmp") for name in leftovers), leftovers
+
+
+def _snapshot(outdir: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in outdir.iterdir() if p.is_file() and not p.name.startswith(".")}
+
+
+_FLOAT = re.compile(rb"-?\d+\.\d+(?:[eE][-+]?\d+)?")
+
+
+def _comparable(name: str, data: bytes):
+    """A file's content for comparing versions: timings dropped from report.json,
+    floats rounded to 8 significant digits (the last digits of centralities vary
+    between runs; that is a determinism matter, not a half-written file)."""
+    if name == "report.json":
+        report = json.loads(data)
+        report.pop("timings_s", None)
+        report.pop("extraction", None)  # cache hit or miss, and its seconds
+        data = json.dumps(report, sort_keys=True).encode()
+    return _FLOAT.sub(lambda m: b"%.8g" % float(m.group()), data)
+
+
+@needs_pipeline
+def test_sigkill_during_build_leaves_previous_outputs_intact(tmp_path):
+    # Atomicity is the point here, not years: rows without them keep this test
+    # independent of the year-dependent parts of the graph stage.
+    old_corpus = _write_jsonl(tmp_path / "old.jsonl", [dict(r, year=None) for r in _sample_rows(25)])
+    new_corpus = _write_jsonl(tmp_path / "new.jsonl", [dict(r, year=None) for r in _sample_rows(30)])
+    out, reference = tmp_path / "out", tmp_path / "reference"
+    assert cli("build", old_corpus, "-o", out, "-q").returncode == 0
+    start = time.perf_counter()
+    assert cli("build", new_corpus, "-o", reference, "-q").returncode == 0
+    duration = time.perf_counter() - start
+    old, new = _snapshot(out), _snapshot(reference)
+    assert set(old) == set(new) and old["papers.csv"] != new["papers.csv"]
+    timings = json.loads(new["report.json"])["timings_s"]
+    writing = timings.get("write_tables", 0) + timings.get("render", 0)  # the last seconds of a run
+    # At start-up (nothing written yet), just before the writes, inside them, and at the very end.
+    moments = [0.5] + [max(duration - writing * k, 0.1) for k in (1.3, 0.8, 0.4)] + [duration * 0.99]
+    pristine = tmp_path / "pristine"
+    shutil.copytree(out, pristine)
+    env = dict(os.environ, PYTHONHASHSEED="0")
+    outcomes = []
+    for moment in moments:
+        fraction = moment / duration
+        shutil.rmtree(out)
+        shutil.copytree(pristine, out)
+        proc = subprocess.Popen([sys.executable, "-m", "conceptgraph", "build", str(new_corpus), "-o", str(out),
+                                 "-q"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        time.sleep(moment)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=60)
+        now = _snapshot(out)
+        assert set(now) == set(old), f"a final file vanished or appeared at {fraction}"
+        for name, data in now.items():
+            state = "old" if _comparable(name, data) == _comparable(name, old[name]) else \
+                "new" if _comparable(name, data) == _comparable(name, new[name]) else "PARTIAL"
+            half = new[name].startswith(data) or old[name].startswith(data)
+            assert state != "PARTIAL", (
+                f"{name} is neither the old nor the new version (killed at {fraction:.0%}; {len(data)} bytes, "
+                f"old {len(old[name])}, new {len(new[name])}; "
+                + ("a truncated copy: a half-written file)" if half else
+                   "a whole file that differs: output not deterministic, or code changed during the test)"))
+            outcomes.append(state)
+        for leftover in (p for p in out.iterdir() if p.is_file() and p.name.startswith(".")):
+            assert leftover.name.endswith(".tmp")  # never under a final name
+    assert "old" in outcomes
+    # Whatever a kill left behind (temporary files, caches) does not spoil the next run.
+    assert cli("build", new_corpus, "-o", out, "-q").returncode == 0
+    final = _snapshot(out)
+    assert {name: _comparable(name, data) for name, data in final.items()} == \
+        {name: _comparable(name, data) for name, data in new.items()}
