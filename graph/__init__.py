@@ -161,6 +161,14 @@ def paper_edges_table(G: nx.Graph) -> pd.DataFrame:
     return df.sort_values(["source", "target"]).reset_index(drop=True)
 
 
+def _annotate(graphs, nodes: list, values: dict[str, list]) -> None:
+    """Set per-node values (one list per attribute, aligned with ``nodes``) on every graph holding the node."""
+    for G in graphs:
+        for i, node in enumerate(nodes):
+            if node in G:
+                G.nodes[node].update({key: column[i] for key, column in values.items()})
+
+
 def analyse(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame, *, top_k: int = 10,
             resolution: float = 1.0, seed: int = 42, infer_citations: bool = True,
             concept_resolution: float | None = None, generic_weight: float = 0.1, max_df="auto",
@@ -280,24 +288,14 @@ def analyse(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame
                               betweenness=cc.set_index("concept_id")["betweenness"], exclude=hubs)
 
     # node attributes for viz / exports (plain dict lookups: .at per node is slow at scale)
-    p_cluster = dict(zip(pids, out_papers["cluster"].astype(int).tolist()))
-    p_label = dict(zip(pids, out_papers["cluster_label"].astype(str).tolist()))
-    p_pr = dict(zip(pids, out_papers["pagerank"].astype(float).tolist()))
-    p_deg = dict(zip(pids, out_papers["degree"].astype(int).tolist()))
-    for G in (P, B, D):
-        copy_text = G is not P
+    _annotate((P, B, D), pids, {"cluster": out_papers["cluster"].astype(int).tolist(),
+                                "cluster_label": out_papers["cluster_label"].astype(str).tolist(),
+                                "pagerank": out_papers["pagerank"].astype(float).tolist(),
+                                "degree": out_papers["degree"].astype(int).tolist()})
+    for G in (B, D):  # the paper graph's text travels to the other graphs' paper nodes
         for p in pids:
             if p in G:
-                nd = G.nodes[p]
-                nd["cluster"] = p_cluster[p]
-                nd["cluster_label"] = p_label[p]
-                nd["pagerank"] = p_pr[p]
-                nd["degree"] = p_deg[p]
-                if copy_text:
-                    src = P.nodes[p]
-                    for key in ("title", "abstract", "concepts"):
-                        if key in src:
-                            nd[key] = src[key]
+                G.nodes[p].update({k: P.nodes[p][k] for k in ("title", "abstract", "concepts") if k in P.nodes[p]})
     # time: concept first/last/mean year and per-year counts; cluster mean year and growth
     out_concepts = out_concepts.merge(concept_years(papers, mentions, concepts), on="concept_id", how="left")
     years = cluster_years(out_papers, clusters)
@@ -311,18 +309,10 @@ def analyse(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame
                 if c in G:
                     G.nodes[c].update(first_year=int(first), last_year=int(last), mean_year=float(mean),
                                       counts_by_year=str(counts))
-    c_cluster = dict(zip(cids, out_concepts["cluster"].astype(int).tolist()))
-    c_label = dict(zip(cids, out_concepts["cluster_label"].astype(str).tolist()))
-    c_pr = dict(zip(cids, out_concepts["pagerank"].astype(float).tolist()))
-    c_rank = dict(zip(cids, out_concepts["rank"].astype(int).tolist()))
-    for G in (K, B):
-        for c in cids:
-            if c in G:
-                nd = G.nodes[c]
-                nd["cluster"] = c_cluster[c]
-                nd["cluster_label"] = c_label[c]
-                nd["pagerank"] = c_pr[c]
-                nd["rank"] = c_rank[c]
+    _annotate((K, B), cids, {"cluster": out_concepts["cluster"].astype(int).tolist(),
+                             "cluster_label": out_concepts["cluster_label"].astype(str).tolist(),
+                             "pagerank": out_concepts["pagerank"].astype(float).tolist(),
+                             "rank": out_concepts["rank"].astype(int).tolist()})
 
     citation_edges = pd.DataFrame([(u, v, d["kind"], d["evidence"]) for u, v, d in D.edges(data=True)],
                                   columns=["citing", "cited", "kind", "evidence"])

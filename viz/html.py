@@ -249,24 +249,24 @@ def _text(x, limit=None) -> str:
     return s
 
 
-def _year(x):
+def _finite(x) -> float | None:
     if x is None or isinstance(x, bool):
         return None
     try:
         v = float(x)
     except (TypeError, ValueError):
         return None
-    return int(v) if math.isfinite(v) else None
+    return v if math.isfinite(v) else None
+
+
+def _year(x):
+    v = _finite(x)
+    return None if v is None else int(v)
 
 
 def _float_year(x):
-    if x is None or isinstance(x, bool):
-        return None
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        return None
-    return round(v, 2) if math.isfinite(v) else None
+    v = _finite(x)
+    return None if v is None else round(v, 2)
 
 
 _COUNT_PAIR = re.compile(r"\s*(\d{1,4})\s*:\s*(\d{1,9})\s*")
