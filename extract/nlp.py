@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 
 from collections import Counter, defaultdict
+from operator import itemgetter
 from pathlib import Path
 from typing import Iterator
 
@@ -251,8 +252,9 @@ def _corpus_pass(rows: list[dict], short_defs: dict[str, Counter]) -> None:
                 r["concept_id"] = _most_common(defs)
                 r["how"] = "abbrev"
     by_key: dict[str, Counter] = defaultdict(Counter)
-    for r in rows:
-        by_key[r["concept_id"].replace("-", "")][r["concept_id"]] += 1
+    # Count the ids in C first, then group the distinct ones (same counts as a per-row loop).
+    for cid, count in Counter(map(itemgetter("concept_id"), rows)).items():
+        by_key[cid.replace("-", "")][cid] = count
     canon = {}
     for ids in by_key.values():
         best = _most_common(ids)

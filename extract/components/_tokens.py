@@ -147,8 +147,17 @@ class TokenTable:
                     out[k] = got
         starts = arr[:, 2].tolist()
         ends = (arr[:, 2] + arr[:, 3]).tolist()
-        doc.user_data[_KEY] = (out, arr[:, 1].tolist(), starts, ends)
-        return out, doc.user_data[_KEY][1]
+        spaces = arr[:, 1].tolist()
+        doc.user_data[_KEY] = (out, spaces, starts, ends, orths)
+        return out, spaces
+
+    def text(self, doc, start: int, end: int) -> str:
+        """``doc[start:end].text`` without creating a ``Span`` (``start < end``)."""
+        self.infos(doc)
+        got = doc.user_data[_KEY]
+        spaces, orths, strings = got[1], got[4], doc.vocab.strings
+        last = end - 1
+        return "".join([strings[orths[k]] + " " * spaces[k] for k in range(start, last)]) + strings[orths[last]]
 
     def offsets(self, doc) -> tuple[list[int], list[int]]:
         """Character start and end of every token (computed with :meth:`infos`)."""

@@ -84,7 +84,7 @@ class Normalizer:
 
     # -- abbreviation pairs -------------------------------------------------------------
     def _pair_concept(self, doc: Doc, infos, pair, lex_cands) -> tuple[str, str, str]:
-        long, short = doc[pair[0]:pair[1]].text, doc[pair[2]:pair[3]].text
+        long, short = self.table.text(doc, pair[0], pair[1]), self.table.text(doc, pair[2], pair[3])
         entry = self.lexicon.lookup(long)
         if entry is None:
             cand = self.lexicon.lookup(short)
@@ -117,20 +117,23 @@ class Normalizer:
         lex_cands = get_candidates(doc, self.lexicon_key) if self.lexicon_key in self.sources else []
         for pair in get_candidates(doc, self.pairs_key):
             ls, le, ss, se = pair
-            if any(taken[ls:le]) or any(taken[ss:se]):
+            if taken.find(1, ls, le) >= 0 or taken.find(1, ss, se) >= 0:
                 continue
             cid, typ, how = self._pair_concept(doc, infos, pair, lex_cands)
             for start, end in ((ls, le), (ss, se)):
                 taken[start:end] = b"\x01" * (end - start)
                 chosen.append((start, end, typ, cid, how))
                 local[norm_key(self._lower(infos, spaces, start, end))] = (cid, typ)
-        cands = [(s, e, prio, t, k) for prio, key in enumerate(self.sources) for s, e, t, k in get_candidates(doc, key)]
-        cands.sort(key=lambda c: (c[0] - c[1], c[2], c[0]))
+        # Longest first, then source priority, then position; the running number n keeps
+        # the order of equal keys (a stable sort) and is never equal, so t and k are not compared.
+        cands = [(s - e, prio, s, n, e, t, k) for n, (prio, s, e, t, k) in enumerate(
+            (prio, s, e, t, k) for prio, key in enumerate(self.sources) for s, e, t, k in get_candidates(doc, key))]
+        cands.sort()
         lex_ends: dict[int, list[tuple[int, str]]] = {}
         for s, e, _t, k in lex_cands:
             lex_ends.setdefault(e, []).append((s, k))
-        for start, end, _prio, typ, kb in cands:
-            if any(taken[start:end]):
+        for _neg_len, _prio, start, _n, end, typ, kb in cands:
+            if taken.find(1, start, end) >= 0:  # any token already taken
                 continue
             taken[start:end] = b"\x01" * (end - start)
             low = self._lower(infos, spaces, start, end)
@@ -176,6 +179,9 @@ class Normalizer:
     @staticmethod
     def _propagate(infos, chosen):
         """Datasets are listed together: a name next to a dataset in a list is a dataset."""
+        # Only a dataset retypes its neighbours: without one there is nothing to change.
+        if not any(c[2] == "dataset" for c in chosen):
+            return chosen
         out = [list(c) for c in chosen]
         for _ in range(2):  # a chain "A, B and C" needs a pass each way
             for a, b in zip(out, out[1:]):
