@@ -47,8 +47,7 @@ from typing import Callable, Iterable, Iterator
 
 import pandas as pd
 
-MENTION_COLUMNS = ["paper_id", "field", "start", "end", "text", "type", "concept_id"]
-CONCEPT_COLUMNS = ["concept_id", "label", "type", "aliases", "generic", "n_papers", "n_mentions"]
+from .corpus_pass import CONCEPT_COLUMNS, MENTION_COLUMNS, CorpusPass, RawChunk
 #: Columns of the papers table the extractor reads.
 EXTRACT_INPUT_COLUMNS = ["id", "title", "abstract", "lang"]
 #: Papers per unit of work sent to a process or a Dask task.
@@ -280,8 +279,7 @@ def read_mentions(path: str | Path, columns: list[str] | None = None) -> pd.Data
     return table.reset_index(drop=True)
 
 
-def read_concepts(path: str | Path) -> pd.DataFrame:
-    """The concepts table next to partitioned mentions (``concepts.parquet``) or a CSV."""
+def _read_concepts(path: str | Path) -> pd.DataFrame:
     import pyarrow.parquet as pq
 
     path = Path(path)
@@ -380,46 +378,13 @@ class Extractor:
 
         return _lexicon_of(self.nlp)
 
-    def run(self, chunk) -> "RawChunk":
+    def run(self, chunk) -> RawChunk:
         """Mentions of one chunk of papers before the corpus pass, as columns."""
-        from .components._resources import norm_key
-        from .nlp import iter_mentions
+        from .nlp import raw_chunk
 
         papers = _input_chunk(chunk)
-        cols = {c: [] for c in (*MENTION_COLUMNS, "how")}
-        defs: dict[tuple[str, str], int] = {}
-        for _pid, mentions, definitions in iter_mentions(papers, self.nlp, self.spec.batch_size):
-            for m in mentions:
-                for c, values in cols.items():
-                    values.append(m[c])
-            for short, cid in definitions:
-                key = (norm_key(short), cid)
-                defs[key] = defs.get(key, 0) + 1
         STATS["papers_extracted"] += len(papers)
-        raw = pd.DataFrame(cols) if cols["paper_id"] else pd.DataFrame(
-            {c: pd.Series([], dtype="int64" if c in ("start", "end") else "str") for c in cols})
-        raw["start"] = raw["start"].astype("int64")
-        raw["end"] = raw["end"].astype("int64")
-        # The short-form key of each slug mention, for the corpus step (made here, in parallel).
-        is_slug = (raw["how"] == "slug").to_numpy()
-        keys = pd.Series("", index=raw.index, dtype=raw["text"].dtype if len(raw) else "str")
-        if is_slug.any():
-            keys[is_slug] = CorpusPass._slug_keys(raw, is_slug).to_numpy()
-        raw["key"] = keys
-        return RawChunk(raw, defs, len(papers))
-
-
-@dataclass
-class RawChunk:
-    """Per-paper mentions of a chunk (``MENTION_COLUMNS`` + ``how``, ``key``) and its short-form definitions.
-
-    ``how`` is how the concept was found (``lexicon``, ``abbrev``, ``slug``); ``key`` is
-    ``norm_key(text)`` for ``slug`` mentions ("" for the others).
-    """
-
-    raw: pd.DataFrame
-    defs: dict  # (norm_key(short form), concept id) -> count
-    n_papers: int
+        return raw_chunk(papers, self.nlp, self.spec.batch_size)
 
 
 # Worker-process state: the extractor is built once per process.
@@ -448,152 +413,6 @@ def _worker_init(spec: ExtractorSpec) -> None:
 def _worker_run(spec: ExtractorSpec, chunk) -> RawChunk:
     _worker_init(spec)
     return _WORKER.run(chunk)
-
-
-# --------------------------------------------------------------------------- the corpus step
-
-class CorpusPass:
-    """The corpus step of :func:`conceptgraph.extract.nlp.extract_mentions`, on columns.
-
-    Gives exactly ``extract_mentions``'s result (a test checks it) but works
-    chunk by chunk: :meth:`add` takes each chunk's raw mentions as it is made
-    and keeps only counts; :meth:`finish_chunk` then rewrites one chunk's
-    concept ids and :meth:`concepts` builds the concepts table. Memory holds
-    counts per concept, never the corpus's mentions.
-
-    The rules (from ``nlp._corpus_pass``): a ``slug`` mention whose text is a
-    short form defined somewhere in the corpus takes the most frequent
-    definition's concept (ties: smallest id); then concept ids equal up to
-    hyphens merge into the most frequent one (ties: smallest id).
-    """
-
-    def __init__(self, lexicon):
-        self.lexicon = lexicon
-        self.defs: dict[tuple[str, str], int] = {}
-        # Concept counts: fixed ids (how != slug), and slug ids with their short-form key.
-        self.fixed: dict[str, int] = {}
-        self.slug: dict[tuple[str, str], int] = {}
-        self._resolved = self._canon = None
-        self._text_stats: list[pd.DataFrame] = []
-        self._type_stats: list[pd.DataFrame] = []
-        self._paper_stats: list[pd.DataFrame] = []
-
-    @staticmethod
-    def _slug_keys(raw: pd.DataFrame, is_slug) -> pd.Series:
-        from .components._resources import norm_key
-
-        if "key" in raw:  # made by the worker
-            return raw.loc[is_slug, "key"]
-        texts = raw.loc[is_slug, "text"]
-        uniq = pd.unique(texts)
-        return texts.map(dict(zip(uniq, map(norm_key, uniq))))
-
-    def add(self, chunk: RawChunk) -> None:
-        """Count one chunk (any order of chunks gives the same result)."""
-        for key, n in chunk.defs.items():
-            self.defs[key] = self.defs.get(key, 0) + n
-        raw = chunk.raw
-        if raw.empty:
-            return
-        is_slug = (raw["how"] == "slug").to_numpy()
-        for cid, n in raw.loc[~is_slug, "concept_id"].value_counts(sort=False).items():
-            self.fixed[cid] = self.fixed.get(cid, 0) + int(n)
-        if is_slug.any():
-            keyed = pd.DataFrame({"cid": raw.loc[is_slug, "concept_id"], "key": self._slug_keys(raw, is_slug)})
-            for (cid, key), n in keyed.value_counts(sort=False).items():
-                self.slug[cid, key] = self.slug.get((cid, key), 0) + int(n)
-
-    def _plan(self) -> None:
-        if self._canon is not None:
-            return
-        by_short: dict[str, dict[str, int]] = {}
-        for (key, cid), n in self.defs.items():
-            by_short.setdefault(key, {})[cid] = n
-        self._resolved = {key: min(ids.items(), key=lambda kv: (-kv[1], kv[0]))[0]
-                          for key, ids in by_short.items()}
-        counts = dict(self.fixed)
-        for (cid, key), n in self.slug.items():
-            final = self._resolved.get(key, cid)
-            counts[final] = counts.get(final, 0) + n
-        groups: dict[str, dict[str, int]] = {}
-        for cid, n in counts.items():
-            groups.setdefault(cid.replace("-", ""), {})[cid] = n
-        self._canon = {}
-        for ids in groups.values():
-            best = min(ids.items(), key=lambda kv: (-kv[1], kv[0]))[0]
-            for cid in ids:
-                if cid != best:
-                    self._canon[cid] = best
-
-    def finish_chunk(self, chunk: RawChunk, sort: bool = True) -> pd.DataFrame:
-        """Final mentions of one chunk (after every chunk was added); also counts them for the concepts."""
-        self._plan()
-        raw = chunk.raw
-        cids = raw["concept_id"].to_numpy(dtype=object, copy=True)
-        is_slug = (raw["how"] == "slug").to_numpy()
-        if is_slug.any() and self._resolved:
-            keys = self._slug_keys(raw, is_slug).to_numpy(dtype=object)
-            idx = is_slug.nonzero()[0]
-            resolved = self._resolved
-            for i, key in zip(idx, keys):
-                got = resolved.get(key)
-                if got is not None:
-                    cids[i] = got
-        if self._canon:
-            canon = self._canon
-            cids = [canon.get(c, c) for c in cids]
-        out = raw[MENTION_COLUMNS].copy()
-        out["concept_id"] = pd.array(cids, dtype=raw["concept_id"].dtype) if len(raw) else out["concept_id"]
-        if sort:
-            out = out.sort_values(["paper_id", "field", "start", "end", "type"], kind="mergesort")
-        out = out.reset_index(drop=True)
-        if len(out):
-            self._text_stats.append(out.groupby(["concept_id", "text"], sort=False).size().rename("n").reset_index())
-            self._type_stats.append(out.groupby(["concept_id", "type"], sort=False).size().rename("n").reset_index())
-            # A paper lies in one chunk: distinct papers per chunk add up.
-            self._paper_stats.append(out.groupby("concept_id", sort=False)["paper_id"].nunique()
-                                     .rename("n").reset_index())
-            if len(self._text_stats) >= 16:  # keep the counts compact on long runs
-                self._compact()
-        return out
-
-    def _compact(self) -> None:
-        for name, keys in (("_text_stats", ["concept_id", "text"]), ("_type_stats", ["concept_id", "type"]),
-                           ("_paper_stats", ["concept_id"])):
-            frames = getattr(self, name)
-            merged = pd.concat(frames).groupby(keys, sort=False)["n"].sum().reset_index()
-            setattr(self, name, [merged])
-
-    def concepts(self) -> pd.DataFrame:
-        """The concepts table (as ``extract_mentions`` returns it), from the finished chunks."""
-        from .components.normalize import is_generic
-
-        if not self._text_stats:
-            return pd.DataFrame(columns=CONCEPT_COLUMNS)
-        texts = pd.concat(self._text_stats).groupby(["concept_id", "text"], sort=False)["n"].sum()
-        types = pd.concat(self._type_stats).groupby(["concept_id", "type"], sort=False)["n"].sum()
-        papers = pd.concat(self._paper_stats).groupby("concept_id", sort=True)["n"].sum()
-        by_text: dict[str, list] = {}
-        for (cid, text), n in texts.items():
-            by_text.setdefault(cid, []).append((text, int(n)))
-        by_type: dict[str, list] = {}
-        for (cid, typ), n in types.items():
-            by_type.setdefault(cid, []).append((typ, int(n)))
-        rows = []
-        entries = self.lexicon.entries
-        for cid, n_papers in papers.items():
-            surface = by_text[cid]
-            entry = entries.get(cid)
-            if entry is not None:
-                label, typ, generic = entry.label, entry.type, entry.generic
-            else:
-                label = min(surface, key=lambda kv: (-kv[1], kv[0]))[0]
-                typ = min(by_type[cid], key=lambda kv: (-kv[1], kv[0]))[0]
-                generic = is_generic(label)
-            rows.append({"concept_id": cid, "label": label, "type": typ,
-                         "aliases": sorted(t for t, _ in surface), "generic": bool(generic),
-                         "n_papers": int(n_papers), "n_mentions": int(sum(n for _, n in surface))})
-        return pd.DataFrame(rows, columns=CONCEPT_COLUMNS)
 
 
 # --------------------------------------------------------------------------- running chunks
@@ -721,10 +540,7 @@ def _fix_lists(concepts: pd.DataFrame) -> pd.DataFrame:
     return concepts
 
 
-_read_concepts = read_concepts
-
-
-def read_concepts(path: str | Path) -> pd.DataFrame:  # noqa: F811 - lists restored after Parquet
+def read_concepts(path: str | Path) -> pd.DataFrame:
     """The concepts table next to partitioned mentions (``concepts.parquet``), a Parquet file or a CSV."""
     return _fix_lists(_read_concepts(path))
 
