@@ -47,6 +47,7 @@ from typing import Callable, Iterable, Iterator
 
 import pandas as pd
 
+from ..outputs import atomic_write
 from .corpus_pass import CONCEPT_COLUMNS, MENTION_COLUMNS, CorpusPass, RawChunk
 #: Columns of the papers table the extractor reads.
 EXTRACT_INPUT_COLUMNS = ["id", "title", "abstract", "lang"]
@@ -209,16 +210,7 @@ def write_parquet(table: pd.DataFrame, path: str | Path) -> Path:
     """Write a DataFrame to one Parquet file atomically (temporary name, then rename)."""
     import pyarrow.parquet as pq
 
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        pq.write_table(_arrow_table(table), tmp, compression="zstd")
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return path
+    return atomic_write(path, lambda tmp: pq.write_table(_arrow_table(table), tmp, compression="zstd"))
 
 
 def _parts(path: Path) -> list[Path]:
@@ -352,10 +344,7 @@ class ExtractorSpec:
             digest = hashlib.sha256(content).hexdigest()[:16]
             path = Path(tempfile.gettempdir()) / "conceptgraph-lexicons" / digest / name
             if not path.exists() or path.read_bytes() != content:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                tmp = path.with_name(f".{name}.{os.getpid()}.tmp")
-                tmp.write_bytes(content)
-                os.replace(tmp, path)
+                atomic_write(path, lambda tmp: tmp.write_bytes(content))
             paths.append(str(path))
         return paths
 
