@@ -139,7 +139,8 @@ def show(query: str, inputs=None, outdir: str | Path = DEFAULT_OUTDIR, *, html: 
                                       paper_neighbourhood)
 
     tables = _tables(inputs, outdir, **options)
-    concept_id = find_concept(tables.concepts, query)
+    # A paper's id or whole title wins over a concept named the same (titles are often names too).
+    concept_id = None if find_paper(tables.papers, query, exact=True) else find_concept(tables.concepts, query)
     if concept_id is not None:
         kind = "concept"
         G, table = concept_neighbourhood(concept_id, tables.papers, tables.mentions, tables.concepts)

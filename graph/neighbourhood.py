@@ -35,8 +35,8 @@ def find_concept(concepts: pd.DataFrame, query: str) -> str | None:
     return None
 
 
-def find_paper(papers: pd.DataFrame, query: str) -> str | None:
-    """The paper id that ``query`` names: an id, an exact title, or the one title containing it.
+def find_paper(papers: pd.DataFrame, query: str, *, exact: bool = False) -> str | None:
+    """The paper id that ``query`` names: an id, an exact title, or (unless ``exact``) the one title containing it.
 
     >>> papers = pd.DataFrame({"id": ["p1", "p2"], "title": ["U-Net: Convolutional Networks", "nnU-Net Revisited"]})
     >>> find_paper(papers, "revisited")
@@ -46,9 +46,11 @@ def find_paper(papers: pd.DataFrame, query: str) -> str | None:
         return query
     titles = papers["title"].fillna("").map(_fold)
     key = _fold(query)
-    exact = papers.loc[titles == key, "id"]
-    if len(exact):
-        return str(exact.iloc[0])
+    same_title = papers.loc[titles == key, "id"]
+    if len(same_title):
+        return str(same_title.iloc[0])
+    if exact:
+        return None
     contains = papers.loc[titles.str.contains(key, regex=False) & (key != ""), "id"]
     return str(contains.iloc[0]) if len(contains) == 1 else None
 

@@ -107,6 +107,9 @@ def test_cli_build_summary_and_queries(sample_build, tmp_path, capsys):
     papers = read_csv(outdir / "papers.csv")
     revisited = next(p["id"] for p in papers if p["title"].startswith("nnU-Net Revisited"))
     assert cli.main(["show", revisited, "-o", str(outdir), "--csv", str(tmp_path / "n.csv")]) == 0
+    by_title = next(p["title"] for p in papers if p["id"] == revisited)
+    assert cli.main(["show", by_title, "-o", str(outdir), "--csv", str(tmp_path / "t.csv")]) == 0
+    assert (tmp_path / "t.csv").read_bytes() == (tmp_path / "n.csv").read_bytes()
     neighbours = read_csv(tmp_path / "n.csv")
     assert any(row["kind"] == "inferred-citation" and row["title"].startswith("U-Net") for row in neighbours)
     assert cli.main(["trends", "-o", str(outdir)]) == 0
