@@ -111,9 +111,12 @@ def build(inputs: Iterable[str | Path] | str | Path | None = None,
     from .graph.trends import year_coverage
 
     outdir = prepare_outdir(outdir)
+    # Listed once: the report names them, and an iterator could be read only once.
+    input_names = None if inputs is None else [str(i) for i in (
+        [inputs] if isinstance(inputs, (str, Path)) else inputs)]
     timings = {}
     start = time.perf_counter()
-    papers = load(inputs, format=format, encoding=encoding)
+    papers = load(input_names, format=format, encoding=encoding)
     timings["load"] = time.perf_counter() - start
 
     start = time.perf_counter()
@@ -152,8 +155,7 @@ def build(inputs: Iterable[str | Path] | str | Path | None = None,
 
     load_report = papers.attrs["load_report"]
     report = {
-        "inputs": [str(i) for i in ([inputs] if isinstance(inputs, (str, Path)) else inputs or
-                                    ["<bundled sample corpus>"])],
+        "inputs": input_names or ["<bundled sample corpus>"],
         "records": {k: load_report[k] for k in ("read", "kept", "merged", "skipped")},
         # Records whose year is absent / given but holds no year ("in press", "n.d.").
         "years_missing": load_report.get("years_missing", 0),
@@ -177,8 +179,7 @@ def build(inputs: Iterable[str | Path] | str | Path | None = None,
         "outputs": sorted(p.name for p in files) + ["report.json"],
         # Timings differ between runs; every other byte of the outputs is reproducible.
         # What `conceptgraph export` needs to recompute this map (None = the sample corpus).
-        "params": {"inputs": None if inputs is None else [str(i) for i in (
-                       [inputs] if isinstance(inputs, (str, Path)) else inputs)],
+        "params": {"inputs": input_names,
                    "options": {"format": format, "encoding": encoding, "model": model,
                                "lexicon_paths": [str(p) for p in lexicon_paths], "top_k": top_k,
                                "resolution": resolution, "seed": seed}},

@@ -48,6 +48,7 @@ from typing import Callable, Iterable, Iterator
 import pandas as pd
 
 from ..outputs import atomic_write
+from .corpus import detect_language
 from .corpus_pass import CONCEPT_COLUMNS, MENTION_COLUMNS, CorpusPass, RawChunk
 #: Columns of the papers table the extractor reads.
 EXTRACT_INPUT_COLUMNS = ["id", "title", "abstract", "lang"]
@@ -284,21 +285,6 @@ def _read_concepts(path: str | Path) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- the per-paper step
 
-_CJK = None
-
-
-def _lang(text: str) -> str:
-    """:func:`detect_language` with a fast path: text with no CJK character is English."""
-    global _CJK
-    if _CJK is None:
-        import re
-        _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
-    if not _CJK.search(text):
-        return "en"
-    from .corpus import detect_language
-    return detect_language(text)
-
-
 def _input_chunk(chunk) -> pd.DataFrame:
     """The extractor's columns of a chunk of papers; ``id`` and ``lang`` filled in when missing."""
     chunk = chunk if isinstance(chunk, pd.DataFrame) else pd.DataFrame(chunk)
@@ -319,7 +305,7 @@ def _input_chunk(chunk) -> pd.DataFrame:
     if "lang" in chunk:
         out["lang"] = chunk["lang"].fillna("").astype(str).to_numpy()
     else:
-        out["lang"] = [_lang(t + " " + a) for t, a in zip(out["title"], out["abstract"])]
+        out["lang"] = [detect_language(t + " " + a) for t, a in zip(out["title"], out["abstract"])]
     return out[EXTRACT_INPUT_COLUMNS]
 
 

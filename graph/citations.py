@@ -71,19 +71,6 @@ __all__ = [
 
 
 
-def _as_list(value) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [value] if value.strip() else []
-    if isinstance(value, float) and np.isnan(value):
-        return []
-    try:
-        return [str(v) for v in value if v is not None and str(v).strip()]
-    except TypeError:
-        return []
-
-
 def match_references(papers: pd.DataFrame) -> pd.DataFrame:
     """Explicit citations: ``references`` and ``cited_by`` entries matched to corpus papers.
 
@@ -138,7 +125,7 @@ def concept_lexicon(concepts: pd.DataFrame) -> dict[str, list[str]]:
     for cid, label, al, g in zip(concepts["concept_id"].astype(str), concepts["label"], aliases, generic):
         if g:
             continue
-        for name in [label, *_as_list(al)]:
+        for name in [label, *references.as_list(al)]:
             if isinstance(name, str):
                 k = name_key(name)
                 if len(k) >= 2:
@@ -375,7 +362,7 @@ def _named_concepts(mentions: pd.DataFrame, concepts: pd.DataFrame, wanted: set)
     sub = concepts[concepts["concept_id"].astype(str).isin(wanted)]
     aliases = sub["aliases"].tolist() if "aliases" in sub else [None] * len(sub)
     for cid, label, al in zip(sub["concept_id"].astype(str), sub["label"], aliases):
-        for name in [label, *_as_list(al)]:
+        for name in [label, *references.as_list(al)]:
             k = name_key(name) if isinstance(name, str) else ""
             if len(k) >= 3:
                 keys[k].add(cid)

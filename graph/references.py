@@ -41,12 +41,16 @@ def _title_key(title: str) -> str | None:
     return key if len(key) >= 15 and len(key.split()) >= 2 else None
 
 
-def _as_items(value) -> list[str]:
+def as_list(value) -> list[str]:
+    """A list cell (references, aliases) as non-blank strings; None, NaN and scalars give []."""
     if value is None or isinstance(value, float):
         return []
     if isinstance(value, str):
-        return [value]
-    return [str(v) for v in value if v not in (None, "")]
+        return [value] if value.strip() else []
+    try:
+        return [str(v) for v in value if v is not None and str(v).strip()]
+    except TypeError:
+        return []
 
 
 class _Index:
@@ -127,8 +131,9 @@ def match_references(papers: pd.DataFrame) -> pd.DataFrame:
     references = papers["references"] if "references" in papers.columns else [None] * len(papers)
     for pid, refs, citing_list in zip(papers["id"], references, cited_by):
         pid = str(pid)
-        own = per_paper[pid] = {"n_references": len(_as_items(refs)), "n_references_matched": 0}
-        for outgoing, items in ((True, _as_items(refs)), (False, _as_items(citing_list))):
+        given = as_list(refs)
+        own = per_paper[pid] = {"n_references": len(given), "n_references_matched": 0}
+        for outgoing, items in ((True, given), (False, as_list(citing_list))):
             for ref in items:
                 counts["references" if outgoing else "cited_by"] += 1
                 found = index.resolve(ref)
