@@ -115,10 +115,10 @@ def _print_table(table, args) -> None:
     """Print a result table, or write it as CSV with --csv."""
     import pandas as pd
 
-    from .explore import write_table
+    from .outputs import write_csv
 
     if args.csv:
-        write_table(table, args.csv)
+        write_csv(args.csv, table)
         if not args.quiet:
             print(f"{len(table)} rows written to {args.csv}")
     elif not args.quiet:

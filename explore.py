@@ -14,7 +14,6 @@ from typing import Iterable
 
 import pandas as pd
 
-from . import outputs
 from .extract import InputError
 from .pipeline import DEFAULT_OUTDIR, prepare_outdir
 
@@ -207,10 +206,4 @@ def export(inputs=None, outdir: str | Path = DEFAULT_OUTDIR, *, formats=("graphm
     return [Path(p) for p in graph.write_exports(result, target, formats=formats)]
 
 
-def write_table(table: pd.DataFrame, path: str | Path) -> Path:
-    """Write a result table as CSV (spreadsheet-safe, atomic)."""
-    return outputs.write_csv(path, table)
-
-
-__all__ = ["Tables", "read_build", "analyse_inputs", "centrality", "clusters", "show", "trends", "export",
-           "write_table"]
+__all__ = ["Tables", "read_build", "analyse_inputs", "centrality", "clusters", "show", "trends", "export"]
