@@ -34,9 +34,11 @@ from spacy.language import Language
 
 from . import components  # noqa: F401 - registers the cg_* factories
 from .components._resources import Lexicon, norm_key
-from .components.normalize import MENTIONS_KEY
+from .components._tokens import TEXT_KEY
+from .components.normalize import DEFINITIONS_KEY, MENTIONS_KEY
 
 from .corpus_pass import CONCEPT_COLUMNS, MENTION_COLUMNS, CorpusPass, RawChunk
+ROW_COLUMNS = (*MENTION_COLUMNS, "how")
 COMPONENTS = ("cg_lexicon", "cg_abbreviations", "cg_names", "cg_chunks", "cg_normalize")
 _SEP = "\n\n"
 
@@ -131,12 +133,11 @@ def _docs(papers: pd.DataFrame, nlp: Language, batch_size: int):
             text = title + _SEP + abstract if title else abstract
             if lang != "en":
                 text = latin_script_only(text)
+            doc = nlp.make_doc(text)
+            doc.user_data[TEXT_KEY] = text
             if title:
-                doc = nlp.make_doc(text)
                 sep = doc.char_span(len(title), len(title) + len(_SEP), alignment_mode="expand")
                 doc.user_data["cg_title_tokens"] = sep.start if sep is not None else 0
-            else:
-                doc = nlp.make_doc(text)
             yield doc, (str(pid), title, abstract)
 
     for doc, (pid, title, abstract) in nlp.pipe(docs(), as_tuples=True, batch_size=batch_size):
@@ -144,41 +145,34 @@ def _docs(papers: pd.DataFrame, nlp: Language, batch_size: int):
 
 
 def iter_mentions(papers: pd.DataFrame, nlp: Language | None = None, batch_size: int = 256
-                  ) -> Iterator[tuple[str, list[dict], list[tuple[str, str]]]]:
+                  ) -> Iterator[tuple[str, list[tuple], list[tuple[str, str]]]]:
     """Stream mentions paper by paper, before the corpus pass.
 
     Yields
     ------
-    (paper_id, mentions, definitions) : ``mentions`` are dicts with the
-        :data:`MENTION_COLUMNS` plus ``how`` (``lexicon``, ``abbrev`` or ``slug``);
-        ``definitions`` are the paper's (short form, concept id) pairs.
+    (paper_id, mentions, definitions) : ``mentions`` are tuples in the order of
+        :data:`ROW_COLUMNS` (the :data:`MENTION_COLUMNS` plus ``how``: ``lexicon``,
+        ``abbrev`` or ``slug``); ``definitions`` are the paper's (short form, concept id) pairs.
 
     Examples
     --------
     >>> import pandas as pd
     >>> papers = pd.DataFrame({"id": ["p"], "title": ["T"], "abstract": ["Adam works."], "lang": ["en"]})
-    >>> [m["concept_id"] for _, ms, _ in iter_mentions(papers) for m in ms]
+    >>> [dict(zip(ROW_COLUMNS, m))["concept_id"] for _, ms, _ in iter_mentions(papers) for m in ms]
     ['adam']
     """
     nlp = nlp or build_nlp()
     for pid, title, abstract, doc in _docs(papers, nlp, batch_size):
         offset = len(title) + len(_SEP) if title else 0
-        mentions, by_tokens = [], {}
         text = title + _SEP + abstract if title else abstract  # == doc.text, without rebuilding it
-        for start, end, typ, cid, how, tok_start, tok_end in doc.user_data[MENTIONS_KEY]:
-            by_tokens[tok_start, tok_end] = cid
-            surface = text[start:end]
+        mentions = []
+        for start, end, typ, cid, how, _tok_start, _tok_end in doc.user_data[MENTIONS_KEY]:
             if start >= offset:
-                field, start, end = "abstract", start - offset, end - offset
+                mentions.append((pid, "abstract", start - offset, end - offset, text[start:end], typ, cid, how))
             elif end <= len(title):
-                field = "title"
-            else:
-                continue  # a span across the separator: impossible, the separator is whitespace
-            mentions.append({"paper_id": pid, "field": field, "start": start, "end": end, "text": surface,
-                             "type": typ, "concept_id": cid, "how": how})
-        definitions = [(short.text, by_tokens[short.start, short.end])
-                       for short in doc.spans.get("cg_abbrev_short", ()) if (short.start, short.end) in by_tokens]
-        yield pid, mentions, definitions
+                mentions.append((pid, "title", start, end, text[start:end], typ, cid, how))
+            # else: a span across the separator, impossible (the separator is whitespace)
+        yield pid, mentions, doc.user_data.get(DEFINITIONS_KEY, [])
 
 
 def extract_mentions(papers: pd.DataFrame, nlp: Language | None = None, batch_size: int = 256
@@ -218,27 +212,25 @@ def extract_mentions(papers: pd.DataFrame, nlp: Language | None = None, batch_si
 
 def raw_chunk(papers: pd.DataFrame, nlp: Language, batch_size: int = 256) -> RawChunk:
     """The mentions of some papers before the corpus step, as columns (see :class:`RawChunk`)."""
-    cols = {c: [] for c in (*MENTION_COLUMNS, "how")}
+    rows: list[tuple] = []
     defs: dict[tuple[str, str], int] = {}
-    # The mentions are read from doc.user_data; building doc.spans["cg_mentions"] as well
-    # would cost a quarter of cg_normalize's time, so it is switched off for the run.
-    normalizer = nlp.get_pipe("cg_normalize") if "cg_normalize" in nlp.pipe_names else None
-    write_spans = normalizer.write_spans if normalizer is not None else False
-    if normalizer is not None:
-        normalizer.write_spans = False
+    # The mentions are read from doc.user_data; building the doc.spans views as well
+    # (Span objects, span groups) would cost a quarter of the components' time, so
+    # they are switched off for the run.
+    writers = {proc: proc.write_spans for _name, proc in nlp.pipeline if getattr(proc, "write_spans", False)}
+    for proc in writers:
+        proc.write_spans = False
     try:
         for _pid, mentions, definitions in iter_mentions(papers, nlp, batch_size):
-            for m in mentions:
-                for c, values in cols.items():
-                    values.append(m[c])
+            rows.extend(mentions)
             for short, cid in definitions:
                 key = (norm_key(short), cid)
                 defs[key] = defs.get(key, 0) + 1
     finally:
-        if normalizer is not None:
-            normalizer.write_spans = write_spans
-    raw = pd.DataFrame(cols) if cols["paper_id"] else pd.DataFrame(
-        {c: pd.Series([], dtype="int64" if c in ("start", "end") else "str") for c in cols})
+        for proc, write_spans in writers.items():
+            proc.write_spans = write_spans
+    raw = pd.DataFrame(dict(zip(ROW_COLUMNS, map(list, zip(*rows))))) if rows else pd.DataFrame(
+        {c: pd.Series([], dtype="int64" if c in ("start", "end") else "str") for c in ROW_COLUMNS})
     raw["start"] = raw["start"].astype("int64")
     raw["end"] = raw["end"].astype("int64")
     # The short-form key of each slug mention, for the corpus step (made here, in parallel).

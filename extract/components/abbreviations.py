@@ -17,6 +17,7 @@ Config
 ------
 max_short_len : int, longest short form (default 12).
 long_key, short_key : span group names.
+write_spans : bool, write the span groups (default True; the candidate list is always written).
 
 Examples
 --------
@@ -87,15 +88,16 @@ def is_short_form(text: str, max_len: int) -> bool:
 class AbbreviationDetector:
     """Pipeline component: finds long form / short form pairs (see module docs)."""
 
-    def __init__(self, name: str, max_short_len: int, long_key: str, short_key: str):
+    def __init__(self, name: str, max_short_len: int, long_key: str, short_key: str, write_spans: bool):
         self.name = name
+        self.write_spans = write_spans
         self.max_short_len = max_short_len
         self.long_key = long_key
         self.short_key = short_key
         self.table = shared_table()
 
     def __call__(self, doc: Doc) -> Doc:
-        longs, shorts, pairs = [], [], []
+        pairs = []
         orths = doc.to_array(ORTH)
         n = len(orths)
         open_id, close_id = doc.vocab.strings[_OPEN], doc.vocab.strings[_CLOSE]
@@ -107,18 +109,16 @@ class AbbreviationDetector:
                 j += 1
             if j >= n or orths[j] != close_id or j == i + 1:
                 continue
-            short = doc[i + 1:j]
-            if not is_short_form(short.text, self.max_short_len):
+            short = self.table.text(doc, i + 1, j)
+            if not is_short_form(short, self.max_short_len):
                 continue
-            pair = self._long_form(doc, i, short.text)
+            pair = self._long_form(doc, i, short)
             if pair is not None:
                 pairs.append((pair[0], pair[1], i + 1, j))
-                longs.append(doc[pair[0]:pair[1]])
-                shorts.append(short)
         doc.user_data.setdefault(CANDIDATES, {})[self.name] = pairs
-        if pairs:  # most abstracts have none: skip creating empty span groups
-            doc.spans[self.long_key] = longs
-            doc.spans[self.short_key] = shorts
+        if pairs and self.write_spans:  # most abstracts have none: skip creating empty span groups
+            doc.spans[self.long_key] = [doc[ls:le] for ls, le, _ss, _se in pairs]
+            doc.spans[self.short_key] = [doc[ss:se] for _ls, _le, ss, se in pairs]
         return doc
 
     def _long_form(self, doc: Doc, open_i: int, short: str) -> tuple[int, int] | None:
@@ -151,7 +151,8 @@ class AbbreviationDetector:
 
 
 @Language.factory("cg_abbreviations", default_config={"max_short_len": 12, "long_key": "cg_abbrev_long",
-                                                      "short_key": "cg_abbrev_short"})
-def make_abbreviation_detector(nlp: Language, name: str, max_short_len: int, long_key: str, short_key: str):
+                                                      "short_key": "cg_abbrev_short", "write_spans": True})
+def make_abbreviation_detector(nlp: Language, name: str, max_short_len: int, long_key: str, short_key: str,
+                               write_spans: bool):
     """Factory of :class:`AbbreviationDetector`."""
-    return AbbreviationDetector(name, max_short_len, long_key, short_key)
+    return AbbreviationDetector(name, max_short_len, long_key, short_key, write_spans)

@@ -1,10 +1,10 @@
 """``cg_lexicon``: typed lexicon matcher over the data files in ``extract/data/lexicon``.
 
 Every alias of every entry is expanded into spelling variants (plural of the last
-word, hyphen/space/no-space forms) and matched with spaCy ``PhraseMatcher``\\ s:
-one on ``LOWER`` for ordinary aliases, one on ``ORTH`` for short capitalised aliases
-and capitalised common words ("Adam", "Places", "COCO"), which would otherwise match
-ordinary English.
+word, hyphen/space/no-space forms) and matched with a spaCy ``PhraseMatcher`` on
+``LOWER``. Short capitalised aliases and capitalised common words ("Adam", "Places",
+"COCO"), which would otherwise match ordinary English, are case-sensitive: their
+matches are kept only when the tokens' exact text (``ORTH``) is the alias's.
 
 Config
 ------
@@ -35,6 +35,7 @@ from ._resources import Lexicon, common_words, pluralize
 from ._tokens import put_candidates
 
 _SHORT = 5  # capitalised single-token aliases up to this length match case-sensitively
+_CASED = "\x00cased:"  # key prefix of case-sensitive forms in the matcher
 
 
 def alias_variants(alias: str, variants: bool = True) -> set[str]:
@@ -75,8 +76,6 @@ class LexiconMatcher:
         self.spans_key = spans_key
         self.write_spans = write_spans
         self.lexicon = Lexicon.load(lexicon_paths, builtin)
-        self.lower_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.orth_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
         lower, orth = {}, {}
         for entry in self.lexicon.entries.values():
             for alias in dict.fromkeys([entry.label, *entry.aliases]):
@@ -84,31 +83,48 @@ class LexiconMatcher:
                 target = orth if cs else lower
                 for form in alias_variants(alias, variants):
                     target.setdefault(form if cs else form.lower(), entry.id)
-        self._add(nlp, self.lower_matcher, lower)
-        self._add(nlp, self.orth_matcher, orth)
+        # One matcher on LOWER for both kinds, so the doc is scanned once: a case-sensitive
+        # form is added lowercased under its own key, and its match is kept only if the
+        # tokens' ORTH are the form's.
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        tokenizer = self._pattern_tokenizer(nlp)
+        # match key -> (type, concept id, ORTH sequences of the form, or None when case-blind)
+        self._keys: dict[int, tuple[str, str, set | None]] = {}
+        self._add(self.matcher, tokenizer, lower, False)
+        self._add(self.matcher, tokenizer, orth, True)
 
     @staticmethod
-    def _add(nlp, matcher, forms: dict[str, str]):
-        by_id: dict[str, list[str]] = {}
-        for form, cid in sorted(forms.items()):
-            by_id.setdefault(cid, []).append(form)
+    def _pattern_tokenizer(nlp) -> Tokenizer:
         # Patterns are tokenised by a copy of the tokenizer: the pipeline's own tokenizer
         # caches at most 10,000 chunks, and filling that cache with lexicon words made
         # abstracts five times slower to tokenise.
         tokenizer = Tokenizer(nlp.vocab)
         tokenizer.from_bytes(nlp.tokenizer.to_bytes())
+        return tokenizer
+
+    def _add(self, matcher, tokenizer, forms: dict[str, str], cased: bool) -> None:
+        """Add ``forms`` (form -> concept id) to the matcher, one key per concept."""
+        by_id: dict[str, list[str]] = {}
+        for form, cid in sorted(forms.items()):
+            by_id.setdefault(cid, []).append(form)
         for cid, texts in by_id.items():
-            matcher.add(cid, list(tokenizer.pipe(texts)))
+            docs = list(tokenizer.pipe(texts))
+            key = _CASED + cid if cased else cid
+            matcher.add(key, docs)
+            entry = self.lexicon.entries[cid]
+            exact = {tuple(t.orth for t in doc) for doc in docs} if cased else None
+            self._keys[matcher.vocab.strings[key]] = (entry.type, entry.id, exact)
 
     def __call__(self, doc: Doc) -> Doc:
-        entries = self.lexicon.entries
-        strings = doc.vocab.strings
-        cands = []
-        for matcher in (self.lower_matcher, self.orth_matcher):
-            for match_id, start, end in matcher(doc):
-                entry = entries[strings[match_id]]
-                cands.append((start, end, entry.type, entry.id))
-        put_candidates(doc, self.spans_key, cands, self.write_spans)
+        keys = self._keys
+        plain, cased = [], []
+        for match_id, start, end in self.matcher(doc):
+            typ, cid, exact = keys[match_id]
+            if exact is None:
+                plain.append((start, end, typ, cid))
+            elif tuple(doc[k].orth for k in range(start, end)) in exact:
+                cased.append((start, end, typ, cid))
+        put_candidates(doc, self.spans_key, plain + cased, self.write_spans)
         return doc
 
 

@@ -16,7 +16,9 @@ Untyped names in a list with a dataset ("CIFAR-10, SVHN and X") become datasets.
 Results go to ``doc.spans["cg_mentions"]``: label = type, ``kb_id_`` = concept id,
 ``id_`` = how the concept was found (``lexicon``, ``abbrev`` or ``slug``); the same as
 tuples ``(start_char, end_char, type, concept_id, how, start, end)`` in
-``doc.user_data["cg_mentions"]``.
+``doc.user_data["cg_mentions"]``; the short forms defined in the document, with
+the concept their mention got, as ``(text, concept_id)`` pairs in
+``doc.user_data["cg_definitions"]`` (absent when there are none).
 
 Config
 ------
@@ -48,7 +50,10 @@ from ._resources import Lexicon, norm_key, pattern_list, slug
 from ._tokens import ARCH_SUFFIXES, get_candidates, release, shared_table
 
 MENTIONS_KEY = "cg_mentions"
+DEFINITIONS_KEY = "cg_definitions"
 _LIST_GLUE = frozenset({",", "and", "or", "as", "well", "&"})
+_MISSING = object()
+_CACHE_SIZE = 100_000  # pairs whose lexicon entry is remembered (difflib is slow); then start afresh
 
 
 def is_generic(text: str, lexicon: Lexicon | None = None) -> bool:
@@ -81,10 +86,14 @@ class Normalizer:
         self.propagate_lists = propagate_lists
         self.soft = pattern_list("soft_modifiers.txt") | pattern_list("trim_words.txt")
         self.table = shared_table()
+        self._pair_entries: dict[tuple[str, str], object] = {}  # (long, short) -> Entry or None
 
     # -- abbreviation pairs -------------------------------------------------------------
-    def _pair_concept(self, doc: Doc, infos, pair, lex_cands) -> tuple[str, str, str]:
-        long, short = self.table.text(doc, pair[0], pair[1]), self.table.text(doc, pair[2], pair[3])
+    def _pair_entry(self, long: str, short: str):
+        """The lexicon entry of a long form / short form pair, or None."""
+        got = self._pair_entries.get((long, short), _MISSING)
+        if got is not _MISSING:
+            return got
         entry = self.lexicon.lookup(long)
         if entry is None:
             cand = self.lexicon.lookup(short)
@@ -92,6 +101,14 @@ class Normalizer:
             if cand is not None and max(SequenceMatcher(None, norm_key(long), norm_key(a)).ratio()
                                         for a in [cand.label, *cand.aliases]) >= 0.6:
                 entry = cand
+        if len(self._pair_entries) >= _CACHE_SIZE:
+            self._pair_entries.clear()
+        self._pair_entries[long, short] = entry
+        return entry
+
+    def _pair_concept(self, doc: Doc, infos, pair, lex_cands) -> tuple[str, str, str]:
+        long, short = self.table.text(doc, pair[0], pair[1]), self.table.text(doc, pair[2], pair[3])
+        entry = self._pair_entry(long, short)
         if entry is not None:
             return entry.id, entry.type, "lexicon"
         typ = None
@@ -109,13 +126,15 @@ class Normalizer:
         return slug(long), typ, "abbrev"
 
     def __call__(self, doc: Doc) -> Doc:
-        infos, spaces = self.table.infos(doc)
+        infos, _spaces = self.table.infos(doc)
         starts, ends = self.table.offsets(doc)
+        text = self.table.doc_text(doc)
         taken = bytearray(len(doc))
         chosen: list[tuple[int, int, str, str, str]] = []  # start, end, type, concept, resolution
         local: dict[str, tuple[str, str]] = {}
         lex_cands = get_candidates(doc, self.lexicon_key) if self.lexicon_key in self.sources else []
-        for pair in get_candidates(doc, self.pairs_key):
+        pairs = get_candidates(doc, self.pairs_key)
+        for pair in pairs:
             ls, le, ss, se = pair
             if taken.find(1, ls, le) >= 0 or taken.find(1, ss, se) >= 0:
                 continue
@@ -123,36 +142,38 @@ class Normalizer:
             for start, end in ((ls, le), (ss, se)):
                 taken[start:end] = b"\x01" * (end - start)
                 chosen.append((start, end, typ, cid, how))
-                local[norm_key(self._lower(infos, spaces, start, end))] = (cid, typ)
-        # Longest first, then source priority, then position; the running number n keeps
-        # the order of equal keys (a stable sort) and is never equal, so t and k are not compared.
-        cands = [(s - e, prio, s, n, e, t, k) for n, (prio, s, e, t, k) in enumerate(
-            (prio, s, e, t, k) for prio, key in enumerate(self.sources) for s, e, t, k in get_candidates(doc, key))]
+                local[norm_key(text[starts[start]:ends[end - 1]].lower())] = (cid, typ)
+        # Longest first, then source priority, then position; n (the candidate's number in its
+        # source) keeps the order of equal keys and is never equal, so t and k are not compared.
+        cands = [(s - e, prio, s, n, e, t, k) for prio, key in enumerate(self.sources)
+                 for n, (s, e, t, k) in enumerate(get_candidates(doc, key))]
         cands.sort()
         lex_ends: dict[int, list[tuple[int, str]]] = {}
         for s, e, _t, k in lex_cands:
             lex_ends.setdefault(e, []).append((s, k))
+        entries = self.lexicon.entries
         for _neg_len, _prio, start, _n, end, typ, kb in cands:
             if taken.find(1, start, end) >= 0:  # any token already taken
                 continue
             taken[start:end] = b"\x01" * (end - start)
-            low = self._lower(infos, spaces, start, end)
+            if kb and not local:  # a lexicon match, and no definition in this document to prefer
+                chosen.append((start, end, entries[kb].type, kb, "lexicon"))
+                continue
+            low = text[starts[start]:ends[end - 1]].lower()
             chosen.append((start, end, *self._resolve(low, infos, start, end, typ, kb, local, lex_ends)))
         chosen.sort()
         if self.propagate_lists:
             chosen = self._propagate(infos, chosen)
         # Character offsets, for readers that do not need Span objects (extract_mentions).
         doc.user_data[MENTIONS_KEY] = [(starts[s], ends[e - 1], t, c, h, s, e) for s, e, t, c, h in chosen]
+        if pairs:
+            by_tokens = {(s, e): c for s, e, _t, c, _h in chosen}
+            doc.user_data[DEFINITIONS_KEY] = [(text[starts[ss]:ends[se - 1]], by_tokens[ss, se])
+                                              for _ls, _le, ss, se in pairs if (ss, se) in by_tokens]
         if self.write_spans:
             doc.spans[MENTIONS_KEY] = [Span(doc, s, e, label=t, kb_id=c, span_id=h) for s, e, t, c, h in chosen]
         release(doc)
         return doc
-
-    @staticmethod
-    def _lower(infos, spaces, start: int, end: int) -> str:
-        """Lowercased text of tokens start..end: enough for the case-blind keys, and much
-        cheaper than ``Span.text`` (``doc.text`` even rebuilds the whole document)."""
-        return "".join([infos[k].lower + " " * spaces[k] for k in range(start, end)]).rstrip()
 
     def _resolve(self, text, infos, start, end, typ, kb, local, lex_ends) -> tuple[str, str, str]:
         key = norm_key(text)
@@ -179,18 +200,21 @@ class Normalizer:
     @staticmethod
     def _propagate(infos, chosen):
         """Datasets are listed together: a name next to a dataset in a list is a dataset."""
+        types = [c[2] for c in chosen]
         # Only a dataset retypes its neighbours: without one there is nothing to change.
-        if not any(c[2] == "dataset" for c in chosen):
+        if "dataset" not in types:
             return chosen
-        out = [list(c) for c in chosen]
+        # Neighbours joined by list glue only ("A, B and C"), as index pairs.
+        joined = [(i, i + 1) for i, (a, b) in enumerate(zip(chosen, chosen[1:]))
+                  if 0 < b[0] - a[1] <= 3 and all(infos[k].lower in _LIST_GLUE for k in range(a[1], b[0]))]
+        if not joined:
+            return chosen
         for _ in range(2):  # a chain "A, B and C" needs a pass each way
-            for a, b in zip(out, out[1:]):
-                if not 0 < b[0] - a[1] <= 3 or not all(infos[k].lower in _LIST_GLUE for k in range(a[1], b[0])):
-                    continue
+            for a, b in joined:
                 for x, y in ((a, b), (b, a)):
-                    if x[2] == "dataset" and y[2] == "method" and y[4] == "slug":
-                        y[2] = "dataset"
-        return [tuple(c) for c in out]
+                    if types[x] == "dataset" and types[y] == "method" and chosen[y][4] == "slug":
+                        types[y] = "dataset"
+        return [c if c[2] == t else (c[0], c[1], t, *c[3:]) for c, t in zip(chosen, types)]
 
 
 @Language.factory("cg_normalize", default_config={
