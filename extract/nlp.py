@@ -28,7 +28,9 @@ import re
 from pathlib import Path
 from typing import Iterator
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 import spacy
 from spacy.language import Language
 
@@ -41,6 +43,7 @@ from .corpus_pass import CONCEPT_COLUMNS, MENTION_COLUMNS, CorpusPass, RawChunk
 ROW_COLUMNS = (*MENTION_COLUMNS, "how")
 COMPONENTS = ("cg_lexicon", "cg_abbreviations", "cg_names", "cg_chunks", "cg_normalize")
 _SEP = "\n\n"
+TOKENIZER_CACHE = 100_000
 
 
 def build_nlp(model: str | None = None, lexicon_paths=(), disable=(), lemmatizer: bool = False) -> Language:
@@ -76,6 +79,10 @@ def build_nlp(model: str | None = None, lexicon_paths=(), disable=(), lemmatizer
     else:
         nlp = spacy.blank("en")
         _keep_version_suffixes(nlp)
+    # spaCy caches the tokenisation of 10,000 space-separated chunks by default; the
+    # vocabulary of a few thousand abstracts is larger, and every uncached chunk goes
+    # through the prefix/suffix/infix regexes again. 100,000 entries cost about 10 MB.
+    nlp.tokenizer.max_cache_size = TOKENIZER_CACHE
     if lemmatizer and "lemmatizer" not in nlp.pipe_names:
         # Initialise only this component: nlp.initialize() would reset a loaded model's weights.
         nlp.add_pipe("lemmatizer", config={"mode": "lookup"}).initialize()
@@ -229,10 +236,11 @@ def raw_chunk(papers: pd.DataFrame, nlp: Language, batch_size: int = 256) -> Raw
     finally:
         for proc, write_spans in writers.items():
             proc.write_spans = write_spans
-    raw = pd.DataFrame(dict(zip(ROW_COLUMNS, map(list, zip(*rows))))) if rows else pd.DataFrame(
-        {c: pd.Series([], dtype="int64" if c in ("start", "end") else "str") for c in ROW_COLUMNS})
-    raw["start"] = raw["start"].astype("int64")
-    raw["end"] = raw["end"].astype("int64")
+    columns = list(zip(*rows)) if rows else [()] * len(ROW_COLUMNS)
+    # Arrow arrays straight from the tuples: pandas' own conversion checks every string first.
+    raw = pd.DataFrame({c: np.array(values, dtype=np.int64) if c in ("start", "end")
+                        else pd.array(pa.array(values, type=pa.large_string()), dtype="str")
+                        for c, values in zip(ROW_COLUMNS, columns)})
     # The short-form key of each slug mention, for the corpus step (made here, in parallel).
     is_slug = (raw["how"] == "slug").to_numpy()
     keys = pd.Series("", index=raw.index, dtype=raw["text"].dtype if len(raw) else "str")

@@ -168,6 +168,11 @@ class TokenTable:
             text = doc.user_data[TEXT_KEY] = doc.text
         return text
 
+    def orths(self, doc) -> list[int]:
+        """The ``orth`` id of every token (computed with :meth:`infos`)."""
+        self.infos(doc)
+        return doc.user_data[_KEY][4]
+
     def offsets(self, doc) -> tuple[list[int], list[int]]:
         """Character start and end of every token (computed with :meth:`infos`)."""
         self.infos(doc)

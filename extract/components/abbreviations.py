@@ -31,8 +31,6 @@ Examples
 """
 from __future__ import annotations
 
-import numpy as np
-from spacy.attrs import ORTH
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -75,6 +73,17 @@ def schwartz_hearst(short: str, words: list[str]) -> int | None:
     return chars[l_idx + 1][1]
 
 
+def _indices(items: list, value) -> list[int]:
+    """Positions of ``value`` in ``items`` (found by ``list.index``, not a Python loop per item)."""
+    out, i = [], -1
+    try:
+        while True:
+            i = items.index(value, i + 1)
+            out.append(i)
+    except ValueError:  # no more
+        return out
+
+
 def is_short_form(text: str, max_len: int) -> bool:
     """Short-form test: 2..max_len characters, no space, a capital, starts alphanumeric.
 
@@ -98,23 +107,23 @@ class AbbreviationDetector:
 
     def __call__(self, doc: Doc) -> Doc:
         pairs = []
-        orths = doc.to_array(ORTH)
-        n = len(orths)
-        open_id, close_id = doc.vocab.strings[_OPEN], doc.vocab.strings[_CLOSE]
-        # Only the few "(" tokens are visited, found without a Python loop over tokens.
-        for i in np.flatnonzero(orths == open_id).tolist():
-            # The short form: the tokens up to the next ")" (at most 6), no space inside.
-            j = i + 1
-            while j < n and j - i <= 6 and orths[j] != open_id and orths[j] != close_id:
-                j += 1
-            if j >= n or orths[j] != close_id or j == i + 1:
-                continue
-            short = self.table.text(doc, i + 1, j)
-            if not is_short_form(short, self.max_short_len):
-                continue
-            pair = self._long_form(doc, i, short)
-            if pair is not None:
-                pairs.append((pair[0], pair[1], i + 1, j))
+        if _OPEN in self.table.doc_text(doc):  # most abstracts define nothing: skip their tokens
+            orths = self.table.orths(doc)
+            n = len(orths)
+            open_id, close_id = doc.vocab.strings[_OPEN], doc.vocab.strings[_CLOSE]
+            for i in _indices(orths, open_id):
+                # The short form: the tokens up to the next ")" (at most 6), no space inside.
+                j = i + 1
+                while j < n and j - i <= 6 and orths[j] != open_id and orths[j] != close_id:
+                    j += 1
+                if j >= n or orths[j] != close_id or j == i + 1:
+                    continue
+                short = self.table.text(doc, i + 1, j)
+                if not is_short_form(short, self.max_short_len):
+                    continue
+                pair = self._long_form(doc, i, short)
+                if pair is not None:
+                    pairs.append((pair[0], pair[1], i + 1, j))
         doc.user_data.setdefault(CANDIDATES, {})[self.name] = pairs
         if pairs and self.write_spans:  # most abstracts have none: skip creating empty span groups
             doc.spans[self.long_key] = [doc[ls:le] for ls, le, _ss, _se in pairs]

@@ -61,7 +61,8 @@ class Chunker:
 
     def __call__(self, doc: Doc) -> Doc:
         infos, spaces = self.table.infos(doc)
-        if self.use_noun_chunks and doc.has_annotation("DEP"):
+        # A parser labels every token, so the first one tells (doc.has_annotation reads them all).
+        if self.use_noun_chunks and len(doc) and doc[0].dep:
             cands = self._from_noun_chunks(doc, infos, spaces)
         else:
             cands = []
@@ -87,7 +88,8 @@ class Chunker:
         j = i
         while j > 0 and i - j < self.max_tokens:
             p = infos[j - 1]
-            glued = j >= 2 and infos[j - 2].kind == HYPHEN and self._joined(spaces, j - 2)
+            # a hyphen glued to both neighbours just left of p: p ends a compound ("CNN-based")
+            glued = j >= 3 and infos[j - 2].kind == HYPHEN and not spaces[j - 3] and not spaces[j - 2]
             if p.kind == WORD and (not p.verb_ed or glued) and not (p.plural and not glued):
                 j -= 1
             elif p.kind == HYPHEN and self._joined(spaces, j - 1) and infos[j - 2].kind in (WORD, NUMBER):
@@ -99,14 +101,16 @@ class Chunker:
                 j -= 1  # "Atari 2600 games"
             else:
                 break
-        s = self._trim(infos, spaces, j, i)
+        first = infos[j]
+        if j < i and (first.kind != WORD or first.trim or first.ing or (j > 0 and infos[j - 1].kind == HYPHEN)):
+            j = self._trim(infos, spaces, j, i)  # only then can there be something to trim
         typ, min_mods = infos[i].head
-        mods = [infos[k] for k in range(s, i) if infos[k].kind in (WORD, NUMBER)]
-        if min_mods == 1 and not mods:
+        if min_mods == 1 and not any(m.kind in (WORD, NUMBER) for m in infos[j:i]):
             return None
-        if min_mods == 2 and not any(m.name or m.title or m.kind == NUMBER for m in mods):
+        if min_mods == 2 and not any(m.kind == NUMBER or (m.kind == WORD and (m.name or m.title))
+                                     for m in infos[j:i]):
             return None
-        return s, i + 1, typ, ""
+        return j, i + 1, typ, ""
 
     @staticmethod
     def _trim(infos, spaces, s: int, i: int) -> int:

@@ -71,14 +71,17 @@ class NameFinder:
         spans = []
         done = 0  # tokens before this index already belong to a run
         # Visit only the tokens that can open a run, selected without a Python-level test per token.
+        multi_word_ok = self.title_case_runs
         for i in compress(range(n), map(_OPENS_RUN, infos)):
             if i < done:
                 continue
             j = i
+            has_name = False
             # Extend the run to the right over names, capitalised words, joined hyphens and numbers.
             while j < n:
                 inf = infos[j]
                 if inf.kind == WORD and (inf.name or inf.title):
+                    has_name = has_name or inf.name
                     j += 1
                 elif inf.kind == HYPHEN and j + 1 < n and not spaces[j - 1] and not spaces[j] \
                         and infos[j + 1].kind in (WORD, NUMBER) and (infos[j + 1].name or infos[j + 1].title
@@ -98,7 +101,9 @@ class NameFinder:
                 sent_start = False
             while j > start and infos[j - 1].kind == HYPHEN:
                 j -= 1
-            if start < j and self._accept(infos, start, j, start < title_end):
+            # A name-shaped word makes a name; capitalised words only make a multi-word
+            # name, and not in a Title Case title. (Trimmed words are not name-shaped.)
+            if start < j and (has_name or (multi_word_ok and j - start >= 2 and start >= title_end)):
                 typed = self._typed(infos, start, j)
                 if typed is not None:
                     spans.append(typed)
@@ -133,12 +138,6 @@ class NameFinder:
                     "architecture" if last.lower.endswith(ARCH_SUFFIXES) else "method")
                 out.append((k, end, typ, ""))
         return out
-
-    def _accept(self, infos, start, end, in_title) -> bool:
-        if any(infos[k].name for k in range(start, end)):
-            return True
-        # Capitalised words only: a multi-word name, unless in a Title Case title.
-        return self.title_case_runs and not in_title and end - start >= 2
 
     def _typed(self, infos, start: int, end: int) -> tuple[int, int, str, str] | None:
         n = len(infos)
