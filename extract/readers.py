@@ -191,7 +191,7 @@ def clean_text(value: str) -> str:
     >>> clean_text("a\\x0cb") == "a b", clean_text("x\\ud800") == "x\\ufffd"
     (True, True)
     """
-    if not _UNSAFE_CHARS.search(value):
+    if value.isprintable() or not _UNSAFE_CHARS.search(value):  # isprintable: a fast test for most text
         return value
     return _UNSAFE_CHARS.sub(lambda m: "\ufffd" if "\ud800" <= m.group() <= "\udfff" else " ", value)
 
