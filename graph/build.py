@@ -51,6 +51,7 @@ __all__ = [
     "cooccurrence_counts",
     "association_strength",
     "concept_graph",
+    "ordered_subgraph",
     "KIND_PRIORITY",
 ]
 
@@ -122,6 +123,21 @@ def incidence(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFra
     is_title = field == "title"
     return Incidence(binary, counts, paper_ids, concept_ids, flag(is_title), flag(~is_title))
 
+
+
+def ordered_subgraph(G: nx.Graph, nodes) -> nx.Graph:
+    """A copy of the subgraph of ``G`` induced by ``nodes``, its nodes and edges in ``G``'s order.
+
+    ``G.subgraph(nodes).copy()`` iterates a set when ``nodes`` are under half of ``G``, so its
+    order — and seeded, order-sensitive results such as Louvain or sampled betweenness on it —
+    would change with Python's hash seed from one run to the next.
+    """
+    keep = set(nodes)
+    H = G.__class__()
+    H.graph.update(G.graph)
+    H.add_nodes_from((n, d) for n, d in G.nodes(data=True) if n in keep)
+    H.add_edges_from((u, v, d) for u, v, d in G.edges(data=True) if u in keep and v in keep)
+    return H
 
 
 def _max_df_count(max_df, n_papers: int) -> int:
@@ -208,27 +224,41 @@ def _concept_labels(concepts: pd.DataFrame) -> np.ndarray:
     return concepts["label"].fillna(concepts["concept_id"]).astype(str).to_numpy()
 
 
+def _row_groups(rows: np.ndarray, n_rows: int, values: list, sep: str = "; ") -> list[str]:
+    """``sep``-joined ``values`` of each row; ``rows`` sorted, aligned with ``values``."""
+    bounds = np.searchsorted(rows, np.arange(n_rows + 1)).tolist()
+    return [sep.join(values[bounds[r]:bounds[r + 1]]) for r in range(n_rows)]
+
+
 def _paper_concept_strings(inc: Incidence, labels: np.ndarray) -> list[str]:
+    """Each paper's distinct concept labels, "; "-joined in case-insensitive order (then exact order)."""
     X = inc.binary
-    out = []
-    for i in range(X.shape[0]):
-        cols = X.indices[X.indptr[i]:X.indptr[i + 1]]
-        out.append("; ".join(sorted(set(labels[cols]), key=str.lower)))
-    return out
+    # One global order of the distinct labels: a paper's names are then sorted and deduplicated
+    # with array operations instead of a Python sort per paper.
+    names = sorted(set(labels.tolist()), key=lambda s: (s.lower(), s))
+    rank = pd.Index(names).get_indexer(labels)
+    rows = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
+    r = rank[X.indices]
+    order = np.lexsort((r, rows))
+    rows, r = rows[order], r[order]
+    first = np.ones(len(r), dtype=bool)
+    first[1:] = (rows[1:] != rows[:-1]) | (r[1:] != r[:-1])
+    return _row_groups(rows[first], X.shape[0], np.array(names, dtype=object)[r[first]].tolist())
 
 
 def _paper_nodes(papers: pd.DataFrame, inc: Incidence, labels: np.ndarray) -> list[tuple[str, dict]]:
     concept_strings = _paper_concept_strings(inc, labels)
-    n_concepts = np.diff(inc.binary.indptr)
+    n_concepts = np.diff(inc.binary.indptr).tolist()
     titles = papers["title"].fillna("").astype(str).tolist() if "title" in papers else [""] * len(papers)
     abstracts = papers["abstract"].fillna("").astype(str).tolist() if "abstract" in papers else [""] * len(papers)
     years = papers["year"].tolist() if "year" in papers else [None] * len(papers)
+    known = (~pd.isna(papers["year"])).to_numpy(dtype=bool).tolist() if "year" in papers else [False] * len(papers)
     nodes = []
-    for i, pid in enumerate(inc.paper_ids):
-        attrs = _set_attrs({"kind": "paper"}, label=paper_label(titles[i], abstracts[i]), title=titles[i],
-                           abstract=abstracts[i], concepts=concept_strings[i], n_concepts=int(n_concepts[i]))
-        y = years[i]
-        if y is not None and not pd.isna(y):
+    for pid, title, abstract, concepts, n, y, has_year in zip(inc.paper_ids.tolist(), titles, abstracts,
+                                                              concept_strings, n_concepts, years, known):
+        attrs = {"kind": "paper", "label": paper_label(title, abstract), "title": title, "abstract": abstract,
+                 "concepts": concepts, "n_concepts": n}
+        if has_year:
             attrs["year"] = int(y)
         nodes.append((str(pid), attrs))
     return nodes
@@ -248,41 +278,48 @@ def _concept_nodes(concepts: pd.DataFrame) -> list[tuple[str, dict]]:
     return nodes
 
 
-def bipartite_graph(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame) -> nx.Graph:
+def bipartite_graph(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame, *,
+                    inc: Incidence | None = None) -> nx.Graph:
     """Paper–concept bipartite graph.
 
     Nodes are paper ids (``kind="paper"``, ``bipartite=0``) and concept ids
     (``kind="concept"``, ``bipartite=1``).  An edge links a paper to each concept
     it mentions: ``kind="mention"``, ``weight`` = number of mentions,
     ``evidence`` = the fields it was found in (``"title"``, ``"abstract"``).
+    ``inc``: ``incidence(papers, mentions, concepts)`` when the caller has it already.
 
     Examples
     --------
     >>> B = bipartite_graph(papers, mentions, concepts)  # doctest: +SKIP
     >>> sorted(B["p1"])  # the concepts paper p1 mentions  # doctest: +SKIP
     """
-    inc = incidence(papers, mentions, concepts)
+    inc = incidence(papers, mentions, concepts) if inc is None else inc
     labels = _concept_labels(concepts)
     clash = set(map(str, inc.paper_ids)) & set(map(str, inc.concept_ids))
     if clash:
         raise ValueError(f"paper ids and concept ids overlap: {sorted(clash)[:5]}")
     B = nx.Graph(name="paper-concept")
-    for node, attrs in _paper_nodes(papers, inc, labels):
-        B.add_node(node, bipartite=0, **attrs)
-    for node, attrs in _concept_nodes(concepts):
-        B.add_node(node, bipartite=1, **attrs)
+    B.add_nodes_from(_paper_nodes(papers, inc, labels), bipartite=0)
+    B.add_nodes_from(_concept_nodes(concepts), bipartite=1)
     C = inc.counts.tocoo()  # canonical: sorted by row, then column
     ncols = max(C.shape[1], 1)
+    keys = C.row.astype(np.int64) * ncols + C.col  # sorted, so a binary search finds each flagged entry
 
     def flagged(M):
         M = M.tocoo()
-        return np.isin(C.row.astype(np.int64) * ncols + C.col, M.row.astype(np.int64) * ncols + M.col)
+        wanted = M.row.astype(np.int64) * ncols + M.col
+        pos = np.minimum(np.searchsorted(keys, wanted), max(len(keys) - 1, 0))
+        out = np.zeros(len(keys), dtype=bool)
+        if len(keys):
+            out[pos[keys[pos] == wanted]] = True
+        return out
 
     t, a = flagged(inc.in_title), flagged(inc.in_abstract)
-    evidence = np.where(t & a, "title; abstract", np.where(t, "title", "abstract"))
-    pids, cids = [str(x) for x in inc.paper_ids], [str(x) for x in inc.concept_ids]
-    B.add_edges_from((pids[r], cids[c], {"weight": float(v), "kind": "mention", "evidence": str(e)})
-                     for r, c, v, e in zip(C.row, C.col, C.data, evidence))
+    evidence = np.array(["abstract", "title", "title; abstract"], dtype=object)[t.astype(np.int8) + (t & a)]
+    pids = np.array([str(x) for x in inc.paper_ids], dtype=object)[C.row].tolist()
+    cids = np.array([str(x) for x in inc.concept_ids], dtype=object)[C.col].tolist()
+    B.add_edges_from((p, c, {"weight": v, "kind": "mention", "evidence": e})
+                     for p, c, v, e in zip(pids, cids, C.data.astype(float).tolist(), evidence.tolist()))
     return B
 
 
@@ -297,27 +334,42 @@ def _paper_vectors(inc: Incidence, w: np.ndarray) -> sp.csr_matrix:
     return V
 
 
+def _kth_largest(indptr: np.ndarray, data: np.ndarray, rows: np.ndarray, k: int) -> np.ndarray:
+    """The k-th largest value of each of ``rows`` (each longer than k) of a CSR matrix (linear time per row)."""
+    bounds = indptr.tolist()
+    out = np.empty(len(rows))
+    for n, r in enumerate(rows.tolist()):
+        d = data[bounds[r]:bounds[r + 1]]
+        out[n] = np.partition(d, len(d) - k)[len(d) - k]
+    return out
+
+
 def _topk_rows(S: sp.csr_matrix, k: int, row_offset: int):
     """(rows, cols, values) of the k largest entries of each row (ties: smaller column first).
 
-    Rows with at most k entries are kept whole; longer rows use ``np.partition``
-    to find their k-th largest value (linear time per row, no global sort).
+    Rows with at most k entries are kept whole; longer rows keep the entries at
+    or above their k-th largest value (``np.partition``: linear time, no global
+    sort), and a row with ties at that value beyond k keeps the tied entries of
+    the smallest columns.  Only the threshold is found row by row; the rest is
+    done on whole arrays.
     """
     S = S.tocsr()
     indptr, indices, data = S.indptr, S.indices, S.data
     counts = np.diff(indptr)
     keep = np.ones(len(data), dtype=bool)
-    for r in np.flatnonzero(counts > k):
-        lo, hi = indptr[r], indptr[r + 1]
-        d = data[lo:hi]
-        thr = np.partition(d, len(d) - k)[len(d) - k]
-        above = d > thr
-        tied = np.flatnonzero(d == thr)
-        room = k - int(above.sum())
-        tied = tied[np.argsort(indices[lo + tied], kind="stable")[:room]]
-        row_keep = above
-        row_keep[tied] = True
-        keep[lo:hi] = row_keep
+    long_rows = np.flatnonzero(counts > k)
+    if len(long_rows):
+        thr = np.full(S.shape[0], -np.inf)
+        thr[long_rows] = _kth_largest(indptr, data, long_rows, k)
+        at_least = data >= np.repeat(thr, counts)
+        n_at_least = np.add.reduceat(at_least.astype(np.int64), indptr[:-1][counts > 0])
+        keep = at_least
+        for r in np.flatnonzero(counts > 0)[n_at_least > k].tolist():  # ties at the k-th value
+            lo, hi = indptr[r], indptr[r + 1]
+            d = data[lo:hi]
+            tied = np.flatnonzero(d == thr[r])
+            room = k - int((d > thr[r]).sum())
+            keep[lo + tied[np.argsort(indices[lo + tied], kind="stable")[room:]]] = False
     rows = np.repeat(np.arange(S.shape[0], dtype=np.int64), counts)
     return rows[keep] + row_offset, indices[keep], data[keep]
 
@@ -342,7 +394,7 @@ def paper_similarity(inc: Incidence, weights: np.ndarray, *, top_k: int | None =
     """
     V = _paper_vectors(inc, weights)
     n = V.shape[0]
-    VT = V.T.tocsc()
+    VT = V.T.tocsr()  # the product would convert a CSC operand to CSR for every block
     if block_rows is None:
         # Bound each block's product: a row has at most sum(df of its concepts) candidates.
         df = np.asarray((V != 0).sum(axis=0)).ravel()
@@ -391,28 +443,31 @@ def pair_similarity(inc: Incidence, weights: np.ndarray, i: np.ndarray, j: np.nd
 
 def _shared_concept_strings(inc: Incidence, weights: np.ndarray, labels: np.ndarray, i: np.ndarray,
                             j: np.ndarray, limit: int = 12) -> list[str]:
-    """For each pair, the shared concepts that counted, strongest contribution first."""
+    """For each pair, the shared concepts that counted, strongest contribution first (ties: by label)."""
     if len(i) == 0:
         return []
     V = (inc.binary @ sp.diags(weights)).tocsr()
     V.eliminate_zeros()
     P = V[np.asarray(i)].multiply(V[np.asarray(j)]).tocsr()
-    out = []
-    for r in range(P.shape[0]):
-        lo, hi = P.indptr[r], P.indptr[r + 1]
-        cols, vals = P.indices[lo:hi], P.data[lo:hi]
-        order = np.lexsort((labels[cols], -vals))[:limit]
-        names = labels[cols[order]].tolist()
-        if hi - lo > limit:
-            names.append(f"… (+{hi - lo - limit})")
-        out.append("; ".join(names))
+    n = P.shape[0]
+    rows = np.repeat(np.arange(n), np.diff(P.indptr))
+    # One stable sort of all pairs' concepts (pair, -contribution, label) instead of one per pair.
+    label_rank = pd.Index(sorted(set(labels.tolist()))).get_indexer(labels)
+    order = np.lexsort((label_rank[P.indices], -P.data, rows))
+    rows, cols = rows[order], P.indices[order]
+    counts = np.diff(P.indptr)
+    position = np.arange(len(rows)) - np.repeat(P.indptr[:-1], counts)
+    top = position < limit
+    out = _row_groups(rows[top], n, labels[cols[top]].tolist())
+    for r in np.flatnonzero(counts > limit).tolist():
+        out[r] += f"; … (+{counts[r] - limit})"
     return out
 
 
 def paper_graph(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame, *, top_k: int | None = 10,
                 min_similarity: float = 0.0, generic_weight: float = 0.1, max_df="auto",
                 citations: pd.DataFrame | None = None, citation_weight: float = 0.5,
-                inferred_weight: float = 0.25) -> nx.Graph:
+                inferred_weight: float = 0.25, inc: Incidence | None = None) -> nx.Graph:
     """Undirected paper–paper graph: concept links, plus citation links when given.
 
     Concept links follow the weighting and pruning rule of the module docstring.
@@ -429,6 +484,7 @@ def paper_graph(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataF
     and, for citation kinds, ``citing`` (the citing paper's id).
     Node attributes: ``kind="paper"``, ``label``, ``title``, ``abstract``,
     ``year`` (only when known), ``concepts``, ``n_concepts``.
+    ``inc``: ``incidence(papers, mentions, concepts)`` when the caller has it already.
 
     Examples
     --------
@@ -436,7 +492,7 @@ def paper_graph(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataF
     >>> G.edges["p1", "p2"]["kind"]  # doctest: +SKIP
     'concept'
     """
-    inc = incidence(papers, mentions, concepts)
+    inc = incidence(papers, mentions, concepts) if inc is None else inc
     labels = _concept_labels(concepts)
     generic = concepts["generic"].to_numpy() if "generic" in concepts else None
     w = concept_weights(inc, generic, generic_weight=generic_weight, max_df=max_df)
@@ -463,30 +519,29 @@ def paper_graph(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataF
             extra = extra.assign(similarity=sim)
             edges = pd.concat([edges, extra], ignore_index=True).sort_values(["i", "j"], ignore_index=True)
 
-    shared = _shared_concept_strings(inc, w, labels, edges["i"].to_numpy(), edges["j"].to_numpy())
-    ids = inc.paper_ids
-    for (i, j, s), sh in zip(edges[["i", "j", "similarity"]].itertuples(index=False), shared):
-        s = float(s)
-        G.add_edge(str(ids[i]), str(ids[j]), weight=s, similarity=s, kind="concept", shared_concepts=sh,
-                   evidence=f"shared concepts: {sh}" if sh else "")
+    i, j = edges["i"].to_numpy(), edges["j"].to_numpy()
+    shared = _shared_concept_strings(inc, w, labels, i, j)
+    ids = np.array([str(p) for p in inc.paper_ids], dtype=object)
+    G.add_edges_from((u, v, {"weight": s, "similarity": s, "kind": "concept", "shared_concepts": sh,
+                             "evidence": f"shared concepts: {sh}" if sh else ""})
+                     for u, v, s, sh in zip(ids[i].tolist(), ids[j].tolist(),
+                                            edges["similarity"].to_numpy(dtype=float).tolist(), shared))
     if cites is not None and len(cites):
         bonus = {"citation": citation_weight, "inferred-citation": inferred_weight}
         cites = cites.sort_values(["citing", "cited", "kind"])
-        for row in cites.itertuples(index=False):
-            u, v = row.citing, row.cited
+        evidence: dict[tuple, list] = {}  # edge → its citation phrases, in citation order
+        for u, v, kind, ev in zip(cites["citing"].tolist(), cites["cited"].tolist(), cites["kind"].tolist(),
+                                  cites["evidence"].tolist()):
             d = G.edges[u, v]
-            phrase = f"{u} cites {v}" + (f" ({row.evidence})" if isinstance(row.evidence, str) and row.evidence else "")
-            if KIND_PRIORITY.get(row.kind, 0) > KIND_PRIORITY.get(d["kind"], 0):
-                d["kind"] = row.kind
+            phrase = f"{u} cites {v}" + (f" ({ev})" if isinstance(ev, str) and ev else "")
+            if KIND_PRIORITY.get(kind, 0) > KIND_PRIORITY.get(d["kind"], 0):
+                d["kind"] = kind
                 d["citing"] = u
-                d["weight"] = d["similarity"] + bonus.get(row.kind, 0.0)
-            d.setdefault("citation_evidence", [])
-            d["citation_evidence"].append(f"[{row.kind}] {phrase}")
-        for u, v, d in G.edges(data=True):
-            ev = d.pop("citation_evidence", None)
-            if ev:
-                parts = ev + ([d["evidence"]] if d["evidence"] else [])
-                d["evidence"] = " | ".join(parts)
+                d["weight"] = d["similarity"] + bonus.get(kind, 0.0)
+            evidence.setdefault((u, v) if u < v else (v, u), []).append(f"[{kind}] {phrase}")
+        for (u, v), ev in evidence.items():
+            d = G.edges[u, v]
+            d["evidence"] = " | ".join(ev + ([d["evidence"]] if d["evidence"] else []))
     return G
 
 
@@ -519,7 +574,7 @@ def association_strength(C: sp.csr_matrix) -> sp.csr_matrix:
 
 
 def concept_graph(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame, *, min_count: int = 1,
-                  top_k: int | None = None) -> nx.Graph:
+                  top_k: int | None = None, inc: Incidence | None = None) -> nx.Graph:
     """Concept co-occurrence graph with association-strength weights.
 
     Nodes: every concept (``kind="concept"``, ``label``, ``type``, ``generic``,
@@ -529,6 +584,7 @@ def concept_graph(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.Dat
     shortest-path measures), ``kind="cooccurrence"``, ``evidence`` = "N papers".
     ``top_k`` (None = all) keeps only each concept's ``top_k`` strongest links by
     association strength (symmetric union), for very large vocabularies.
+    ``inc``: ``incidence(papers, mentions, concepts)`` when the caller has it already.
 
     Examples
     --------
@@ -536,7 +592,7 @@ def concept_graph(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.Dat
     >>> K.edges["c:densenet", "c:imagenet"]["count"]  # doctest: +SKIP
     3
     """
-    inc = incidence(papers, mentions, concepts)
+    inc = incidence(papers, mentions, concepts) if inc is None else inc
     K = nx.Graph(name="concept-cooccurrence")
     K.add_nodes_from(_concept_nodes(concepts))
     C = cooccurrence_counts(inc)
@@ -554,9 +610,9 @@ def concept_graph(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.Dat
         cur = pd.DataFrame({"i": r, "j": c, "a": a, "cnt": cnt}).merge(sel, on=["i", "j"])
         r, c, a, cnt = cur["i"].to_numpy(), cur["j"].to_numpy(), cur["a"].to_numpy(), cur["cnt"].to_numpy()
     order = np.lexsort((c, r))
-    ids = inc.concept_ids
-    for k in order:
-        n = int(cnt[k])
-        K.add_edge(str(ids[r[k]]), str(ids[c[k]]), weight=float(a[k]), count=n, distance=1.0 / n,
-                   kind="cooccurrence", evidence=f"{n} paper{'s' if n != 1 else ''}")
+    ids = np.array([str(x) for x in inc.concept_ids], dtype=object)
+    K.add_edges_from((u, v, {"weight": s, "count": n, "distance": 1.0 / n, "kind": "cooccurrence",
+                             "evidence": f"{n} paper{'s' if n != 1 else ''}"})
+                     for u, v, s, n in zip(ids[r[order]].tolist(), ids[c[order]].tolist(),
+                                           a[order].astype(float).tolist(), cnt[order].astype(np.int64).tolist()))
     return K

@@ -14,6 +14,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from .build import ordered_subgraph
+
 __all__ = ["pagerank", "eigenvector", "betweenness", "concept_centrality", "paper_centrality", "top_concepts"]
 
 
@@ -44,7 +46,7 @@ def eigenvector(G: nx.Graph, weight: str | None = "weight") -> dict:
     if G.number_of_edges() == 0:
         return out
     comp = max(nx.connected_components(G), key=lambda c: (len(c), min(map(str, c))))
-    H = G.subgraph(comp)
+    H = G if len(comp) == len(G) else ordered_subgraph(G, comp)
     if H.number_of_nodes() < 3:
         for n in H:
             out[n] = 1.0 / np.sqrt(H.number_of_nodes())
@@ -117,7 +119,7 @@ def concept_centrality(K: nx.Graph, *, strength: str = "count", seed: int = 42,
     core = [n for n in nodes if n_papers[n] >= core_min_papers]
     if len(core) > max_core:
         core = sorted(sorted(core, key=lambda n: (-n_papers[n], str(n)))[:max_core], key=str)
-    H = K.subgraph(core).copy() if len(core) < len(nodes) else K
+    H = ordered_subgraph(K, core) if len(core) < len(nodes) else K
     has_distance = any("distance" in d for _, _, d in K.edges(data=True))
     bt = betweenness(H, weight="distance" if has_distance else None, exact_limit=exact_limit, k=k, seed=seed)
     ev = eigenvector(K, weight=strength)

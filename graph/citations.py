@@ -96,12 +96,14 @@ def match_references(papers: pd.DataFrame) -> pd.DataFrame:
         if column not in papers:
             papers = papers.assign(**{column: None})
     matched = references.match_references(papers)
+    # per_paper holds every paper: detached so that pandas does not deep-copy it at each step below
+    attrs, matched.attrs = matched.attrs, {}
     table = matched.assign(
         kind="citation",
         evidence=[f'{field.replace("_", " ")} "{ref[:80]}" matched by {how}'
                   for field, ref, how in zip(matched["field"], matched["reference"], matched["matched_by"])])
     table = table[["citing", "cited", "kind", "evidence", "field", "matched_by"]]
-    table.attrs = matched.attrs
+    table.attrs = attrs
     return table
 
 
@@ -163,10 +165,13 @@ _FUNCTION_WORDS = {"that", "which", "who", "whose", "where", "to", "for", "in", 
                    "than", "into", "under", "over", "without", "it", "its", "we"}
 
 
+_SENTENCE_END = re.compile(r"(?<!\bet al)(?<!\be\.g)(?<!\bi\.e)\.(?:\s|$)")
+
+
 def _sentence_window(text: str, start: int, limit: int = 300) -> int:
     """End of the sentence that starts before ``start`` (at most ``limit`` characters on)."""
     end = min(len(text), start + limit)
-    m = re.search(r"(?<!\bet al)(?<!\be\.g)(?<!\bi\.e)\.(?:\s|$)", text[start:end])
+    m = _SENTENCE_END.search(text[start:end])  # a slice: the look-behinds must not see text before start
     return start + m.start() if m else end
 
 
@@ -270,12 +275,13 @@ def concept_introductions(papers: pd.DataFrame, mentions: pd.DataFrame, concepts
     if types is not None and "type" in concepts:
         concepts = concepts[concepts["type"].fillna("").astype(str).isin(types)]
     lex = concept_lexicon(concepts)
-    labels = dict(zip(concepts["concept_id"].astype(str), concepts["label"].astype(str)))
+    labels = dict(zip(concepts["concept_id"].astype(str).tolist(), concepts["label"].astype(str).tolist()))
     generic = set(concepts.loc[concepts["generic"].fillna(False).astype(bool), "concept_id"].astype(str)) \
         if "generic" in concepts else set()
     cands = []  # (concept_id, paper_id, level, rule, evidence)
-    titles = dict(zip(papers["id"].astype(str), papers["title"].fillna("").astype(str)))
-    abstracts = dict(zip(papers["id"].astype(str), papers["abstract"].fillna("").astype(str)))
+    ids = papers["id"].astype(str).tolist()
+    titles = dict(zip(ids, papers["title"].fillna("").astype(str).tolist()))
+    abstracts = dict(zip(ids, papers["abstract"].fillna("").astype(str).tolist()))
 
     for pid, title in titles.items():
         t = " ".join(title.split())
@@ -299,28 +305,39 @@ def concept_introductions(papers: pd.DataFrame, mentions: pd.DataFrame, concepts
                     cands.append((cid, pid, 2, "title subject", f'title "{t}"'))
 
     if mentions is not None and len(mentions):
-        m = mentions[mentions["field"] == "abstract"][["paper_id", "start", "end", "concept_id"]].copy()
-        m["paper_id"] = m["paper_id"].astype(str)
-        m["concept_id"] = m["concept_id"].astype(str)
-        m = m[~m["concept_id"].isin(generic) & m["concept_id"].isin(labels)]
-        n_named = mentions.groupby(mentions["concept_id"].astype(str))["paper_id"].nunique().to_dict()
+        field = mentions["field"].to_numpy()
+        mention_pids = mentions["paper_id"].astype(str).to_numpy(dtype=object)
+        mention_cids = mentions["concept_id"].astype(str).to_numpy(dtype=object)
+        n_named = mentions["paper_id"].groupby(mention_cids).nunique().to_dict()
         popular = max(3, int(max_abstract_share * len(papers)))
-        title_concepts = mentions[mentions["field"] == "title"].groupby(
-            mentions["paper_id"].astype(str))["concept_id"].agg(lambda s: set(map(str, s))).to_dict()
-        for pid, group in m.sort_values(["paper_id", "start"]).groupby("paper_id", sort=True):
+        in_title = field == "title"
+        title_pairs = set(zip(mention_pids[in_title], mention_cids[in_title]))
+        # Plain arrays and slices per paper: pandas groupby costs tens of microseconds a group.
+        keep = (field == "abstract") & ~pd.Series(mention_cids).isin(generic).to_numpy() \
+            & pd.Series(mention_cids).isin(labels).to_numpy()
+        pids, cids = mention_pids[keep], mention_cids[keep]
+        starts = mentions["start"].to_numpy()[keep].astype(np.int64)
+        ends = mentions["end"].to_numpy()[keep].astype(np.int64)
+        codes, unique_pids = pd.factorize(pids, sort=True)
+        order = np.lexsort((starts, codes))  # stable: same start keeps the mentions' order
+        bounds = np.searchsorted(codes[order], np.arange(len(unique_pids) + 1))
+        starts, ends, cids = starts[order].tolist(), ends[order].tolist(), cids[order].tolist()
+        for k, pid in enumerate(unique_pids):
             text = abstracts.get(pid, "")
-            if not text:
+            verbs = list(_PROPOSE.finditer(text))
+            if not verbs:
                 continue
-            spans = [(int(a), int(b), c) for a, b, c in zip(group["start"], group["end"], group["concept_id"])
-                     if _whole_words(text, int(a), int(b))]
-            for verb in _PROPOSE.finditer(text):
+            lo, hi = bounds[k], bounds[k + 1]
+            spans = [(a, b, c) for a, b, c in zip(starts[lo:hi], ends[lo:hi], cids[lo:hi])
+                     if _whole_words(text, a, b)]
+            for verb in verbs:
                 found = _introduced_in_sentence(text, verb, spans)
                 if found is None:
                     continue
                 (a, b, cid), level, rule = found
                 if n_named.get(cid, 0) > popular:
                     continue
-                if level == 1 and not (cid in title_concepts.get(pid, set())
+                if level == 1 and not ((pid, cid) in title_pairs
                                        or name_key(labels[cid]) in name_key(titles.get(pid, ""))):
                     continue
                 w1 = _sentence_window(text, verb.end())
@@ -473,13 +490,17 @@ def citation_graph(papers: pd.DataFrame, citations: pd.DataFrame) -> nx.DiGraph:
     from .build import paper_label
 
     D = nx.DiGraph(name="citations")
-    years = papers["year"].tolist() if "year" in papers else [None] * len(papers)
-    for pid, title, abstract, y in zip(papers["id"].astype(str), papers.get("title", pd.Series([""] * len(papers))),
-                                       papers.get("abstract", pd.Series([""] * len(papers))), years):
+    n = len(papers)
+    titles = papers["title"].tolist() if "title" in papers else [""] * n
+    abstracts = papers["abstract"].tolist() if "abstract" in papers else [""] * n
+    years = papers["year"].tolist() if "year" in papers else [None] * n
+    nodes = []
+    for pid, title, abstract, y in zip(papers["id"].astype(str).tolist(), titles, abstracts, years):
         attrs = {"kind": "paper", "label": paper_label(title, abstract)}
         if y is not None and not pd.isna(y):
             attrs["year"] = int(y)
-        D.add_node(pid, **attrs)
+        nodes.append((pid, attrs))
+    D.add_nodes_from(nodes)
     for row in citations.itertuples(index=False):
         if row.citing in D and row.cited in D and row.citing != row.cited:
             D.add_edge(row.citing, row.cited, kind=row.kind, evidence=str(row.evidence or ""), weight=1.0)

@@ -29,6 +29,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from .build import ordered_subgraph
+
 __all__ = ["louvain", "louvain_core", "cluster_concept_counts", "ctfidf", "cluster_labels", "cluster_table",
            "concept_cluster_labels", "bridge_concepts"]
 
@@ -70,7 +72,7 @@ def louvain_core(G: nx.Graph, core, *, weight: str | None = "weight", attach: st
     True
     """
     core = set(core)
-    part = louvain(G.subgraph(core).copy(), weight=weight, resolution=resolution, seed=seed)
+    part = louvain(ordered_subgraph(G, core), weight=weight, resolution=resolution, seed=seed)
     rest = []
     for n in sorted(set(G) - core, key=str):
         best, best_key = None, None
@@ -86,7 +88,7 @@ def louvain_core(G: nx.Graph, core, *, weight: str | None = "weight", attach: st
             part[n] = part[best]
     if rest:
         offset = max(part.values(), default=-1) + 1
-        for n, k in louvain(G.subgraph(rest).copy(), weight=weight, resolution=resolution, seed=seed).items():
+        for n, k in louvain(ordered_subgraph(G, rest), weight=weight, resolution=resolution, seed=seed).items():
             part[n] = offset + k
     groups: dict = {}
     for n, k in part.items():

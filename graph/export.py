@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..outputs import atomic_path, write_csv
+from .build import ordered_subgraph
 
 __all__ = ["write_graphml", "write_gexf", "write_node_link", "write_tables", "write_vosviewer",
            "write_exports", "FORMATS", "GRAPHS"]
@@ -122,7 +123,7 @@ def write_vosviewer(K: nx.Graph, map_path: str | Path, network_path: str | Path,
              and int(K.nodes[n].get("n_papers", min_occurrences) or 0) >= min_occurrences]
     nodes.sort(key=lambda n: (-int(K.nodes[n].get("n_papers", 0) or 0), -K.degree(n, weight="count"), str(n)))
     nodes = sorted(nodes[:max_items], key=str)
-    H = K.subgraph(nodes)
+    H = ordered_subgraph(K, nodes)
     if H.number_of_nodes():
         pos = nx.spring_layout(H, weight=None, seed=seed)
     else:

@@ -122,7 +122,7 @@ def match_references(papers: pd.DataFrame) -> pd.DataFrame:
     >>> edges[["citing", "cited", "matched_by"]].to_dict("records"), edges.attrs["reference_report"]["matched"]
     ([{'citing': 'a', 'cited': 'b', 'matched_by': 'doi'}], 1)
     """
-    index = _Index(papers)
+    index = None  # built on the first entry: most corpora have no reference lists at all
     edges: dict[tuple[str, str], tuple[str, str, str]] = {}
     per_paper: dict[str, dict[str, int]] = {}
     counts = {"references": 0, "matched": 0, "matched_by": dict.fromkeys(MATCH_ORDER, 0),
@@ -136,6 +136,8 @@ def match_references(papers: pd.DataFrame) -> pd.DataFrame:
         for outgoing, items in ((True, given), (False, as_list(citing_list))):
             for ref in items:
                 counts["references" if outgoing else "cited_by"] += 1
+                if index is None:
+                    index = _Index(papers)
                 found = index.resolve(ref)
                 if not found:
                     if outgoing:

@@ -370,8 +370,9 @@ def _prepare_view(name: str, G: nx.Graph, max_nodes: int, max_edges: int, seed: 
 
     # -- cap: keep the top nodes by PageRank (then degree, then id)
     if total_nodes > max_nodes:
+        degree = dict(G.degree())  # one pass: G.degree(n) per node is slow on 100,000 nodes
         rank = sorted(all_nodes, key=lambda n: (-_num(G.nodes[n].get("pagerank")),
-                                                -G.degree(n), _node_sort_key(n)))
+                                                -degree[n], _node_sort_key(n)))
         keep = set(rank[:max_nodes])
         nodes = [n for n in all_nodes if n in keep]
     else:
@@ -386,6 +387,9 @@ def _prepare_view(name: str, G: nx.Graph, max_nodes: int, max_edges: int, seed: 
                 a, b = b, a
             edges.append((a, b, d))
     edges.sort(key=lambda e: (e[0], e[1], str(e[2].get("kind", "")), _num(e[2].get("weight"), 1.0)))
+    # all edges among the kept nodes, for the layout: iterating G.subgraph(nodes) would walk every
+    # neighbour of every kept node through a filter
+    layout_edges = [(nodes[a], nodes[b], d) for a, b, d in edges]
     edges_in_kept = len(edges)
     if len(edges) > max_edges:
         strongest = sorted(range(len(edges)), key=lambda i: (-_num(edges[i][2].get("weight"), 1.0), i))
@@ -431,7 +435,7 @@ def _prepare_view(name: str, G: nx.Graph, max_nodes: int, max_edges: int, seed: 
     # -- layout: always computed here (seeded, deterministic, instant in the page);
     # small views let the reader switch vis-network's physics on
     spacing = 26.0 if len(nodes) > 1000 else 34.0 if len(nodes) > PHYSICS_MAX_NODES else 46.0
-    pos = island_layout(G.subgraph(nodes), nodes, seed, spacing=spacing)
+    pos = island_layout(G, nodes, seed, spacing=spacing, edges=layout_edges)
     small = len(nodes) <= PHYSICS_MAX_NODES and len(edges) <= VIS_EDGES_MAX
 
     # -- node records (pyvis) and metadata (explorer)

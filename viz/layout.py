@@ -55,18 +55,20 @@ class _Edges:
         return out
 
 
-def island_layout(G: nx.Graph, nodes: list, seed: int = 42, spacing: float = NODE_SPACING) -> dict:
-    """Return ``{node: (x, y)}`` in vis-network pixel units for ``nodes`` (all nodes of ``G``).
+def island_layout(G: nx.Graph, nodes: list, seed: int = 42, spacing: float = NODE_SPACING,
+                  edges=None) -> dict:
+    """Return ``{node: (x, y)}`` in vis-network pixel units for ``nodes`` (some or all nodes of ``G``).
 
     ``spacing`` is the typical distance between neighbouring nodes, in pixels.
     ``nodes`` gives the (sorted) node order, which makes the result independent
-    of the graph's insertion order.
+    of the graph's insertion order.  ``edges``: ``(u, v, data)`` triples to lay
+    out instead of ``G.edges(data=True)``; edges touching other nodes are ignored.
     """
     if not nodes:
         return {}
     n = len(nodes)
     index = {v: i for i, v in enumerate(nodes)}
-    E = _edge_arrays(G, index, n)
+    E = _edge_arrays(G.edges(data=True) if edges is None else edges, index, n)
 
     groups: dict = defaultdict(list)
     loose = []
@@ -114,9 +116,9 @@ def _weight(d) -> float:
     return w if np.isfinite(w) and w > 0 else 1.0
 
 
-def _edge_arrays(G: nx.Graph, index: dict, n: int) -> _Edges:
+def _edge_arrays(edges, index: dict, n: int) -> _Edges:
     a, b, w = [], [], []
-    for u, v, d in G.edges(data=True):
+    for u, v, d in edges:
         i, j = index.get(u), index.get(v)
         if i is None or j is None or i == j:
             continue
