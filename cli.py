@@ -38,7 +38,7 @@ def _positive_int(text: str) -> int:
 def _add_engine_options(parser: argparse.ArgumentParser, cache: bool) -> None:
     group = parser.add_argument_group("speed and scale")
     group.add_argument("-j", "--jobs", type=_positive_int, default=1, metavar="N",
-                       help="extraction processes (default: %(default)s)")
+                       help="processes for extraction (and, in build, the graph stage) (default: %(default)s)")
     group.add_argument("--engine", choices=("local", "dask"), default="local",
                        help="run extraction here (local) or on a Dask cluster (default: %(default)s)")
     group.add_argument("--scheduler", metavar="ADDRESS",

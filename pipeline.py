@@ -87,7 +87,8 @@ def build(inputs: Iterable[str | Path] | str | Path | None = None,
     view : the view ``graph.html`` opens on: ``papers``, ``concepts`` or ``bipartite``
         (the page switches between all three).
     colour_by : the colouring ``graph.html`` opens with: ``cluster`` or ``year`` (switchable).
-    jobs : extraction processes (see :func:`conceptgraph.extract.engine.extract_papers`).
+    jobs : processes for extraction (see :func:`conceptgraph.extract.engine.extract_papers`) and
+        the graph stage (see :func:`conceptgraph.graph.analyse`).
     progress : extraction progress counter on stderr: None when stderr is a terminal,
         False never, True always.
     cache, cache_dir : reuse extraction results of the same texts with the same extractor
@@ -128,7 +129,7 @@ def build(inputs: Iterable[str | Path] | str | Path | None = None,
     timings["extract"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    graphs = cg_graph.analyse(papers, mentions, concepts, top_k=top_k, resolution=resolution, seed=seed)
+    graphs = cg_graph.analyse(papers, mentions, concepts, top_k=top_k, resolution=resolution, seed=seed, jobs=jobs)
     timings["graph"] = time.perf_counter() - start
 
     start = time.perf_counter()

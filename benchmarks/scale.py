@@ -199,7 +199,7 @@ def run(args) -> dict:
             from conceptgraph import graph as cg_graph
 
             with stage("graph") as info:
-                graphs = cg_graph.analyse(papers, mentions, concepts, seed=42)
+                graphs = cg_graph.analyse(papers, mentions, concepts, seed=42, jobs=args.jobs)
                 info.update({"paper_edges": len(graphs.paper_edges),
                              "clusters": int(graphs.clusters.shape[0])})
                 timings = getattr(graphs, "timings", None)

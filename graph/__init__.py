@@ -174,10 +174,43 @@ def _annotate(graphs, nodes: list, values: dict[str, list]) -> None:
                 G.nodes[node].update({key: column[i] for key, column in values.items()})
 
 
+#: With ``jobs >= 2``, :func:`analyse` runs the concept side in a second process from this many
+#: papers on; below it, starting a process costs more than it saves.
+PARALLEL_MIN_PAPERS = 10_000
+
+
+def _concept_side(concepts: pd.DataFrame, inc, resolution: float, seed: int):
+    """The concept co-occurrence graph, its centrality table and its clusters ``{concept: cluster}``."""
+    n_pairs = int(cooccurrence_counts(inc).nnz // 2)
+    K = concept_graph(None, None, concepts, top_k=None if n_pairs <= 500_000 else 25, inc=inc)
+    cc = concept_centrality(K, seed=seed)
+    if K.number_of_nodes() > 5000:  # large vocabularies: cluster the core, attach one-paper concepts
+        core = [c for c, n in zip(concepts["concept_id"], inc.df) if n >= 2]
+        kclusters = louvain_core(K, core, weight="weight", resolution=resolution, seed=seed)
+    else:
+        kclusters = louvain(K, weight="weight", resolution=resolution, seed=seed)
+    return K, cc, kclusters
+
+
+def _in_process(func, args):
+    """Start ``func(*args)`` in a new process; return its future.
+
+    A spawned process, not a forked one: it holds only its arguments and result, so
+    memory is not shared (and counted) twice, and it behaves the same on every platform.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+    future = pool.submit(func, *args)
+    pool.shutdown(wait=False)  # the process ends once the result is in
+    return future
+
+
 def analyse(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame, *, top_k: int = 10,
             resolution: float = 1.0, seed: int = 42, infer_citations: bool = True,
             concept_resolution: float | None = None, generic_weight: float = 0.1, max_df="auto",
-            max_introducers: int = 1) -> GraphResult:
+            max_introducers: int = 1, jobs: int = 1) -> GraphResult:
     """Build all graphs and analytics from the extract stage's tables.
 
     Parameters
@@ -190,6 +223,10 @@ def analyse(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame
     concept_resolution : Louvain resolution for concept clusters (default: ``resolution``).
     generic_weight, max_df : concept weighting for paper similarity (see ``build``).
     max_introducers : a concept with more would-be introducers than this has none.
+    jobs : processes; with 2 or more (and :data:`PARALLEL_MIN_PAPERS` papers or more) the
+        concept graph, its centrality and clusters are computed in a second process while
+        this one builds and clusters the paper graph. The results are the same. As with
+        any multiprocessing, a script calling this needs an ``if __name__ == "__main__":`` guard.
 
     Returns
     -------
@@ -241,11 +278,12 @@ def analyse(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame
         pd.DataFrame(columns=["citing", "cited", "kind", "evidence"])
     cites = cites.sort_values(["citing", "cited"]).reset_index(drop=True)
 
-    # graphs
+    # graphs; the concept side needs nothing of the paper side, so it may run in a second process
+    concept_args = (concepts, inc, params["concept_resolution"], seed)
+    concept_side = _in_process(_concept_side, concept_args) if jobs >= 2 and len(papers) >= PARALLEL_MIN_PAPERS \
+        else None
     P = paper_graph(papers, mentions, concepts, top_k=top_k, citations=cites, generic_weight=generic_weight,
                     max_df=max_df, inc=inc)
-    n_pairs = int(cooccurrence_counts(inc).nnz // 2)
-    K = concept_graph(papers, mentions, concepts, top_k=None if n_pairs <= 500_000 else 25, inc=inc)
     B = bipartite_graph(papers, mentions, concepts, inc=inc)
     D = citation_graph(papers, cites)
 
@@ -273,12 +311,7 @@ def analyse(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame
     out_papers["n_cited_by"] = [int(indeg.get(p, 0)) for p in pids]
 
     # concept centrality and clusters
-    cc = concept_centrality(K, seed=seed)
-    if K.number_of_nodes() > 5000:  # large vocabularies: cluster the core, attach one-paper concepts
-        core = [c for c, n in zip(concepts["concept_id"], inc.df) if n >= 2]
-        kclusters = louvain_core(K, core, weight="weight", resolution=params["concept_resolution"], seed=seed)
-    else:
-        kclusters = louvain(K, weight="weight", resolution=params["concept_resolution"], seed=seed)
+    K, cc, kclusters = concept_side.result() if concept_side is not None else _concept_side(*concept_args)
     pr = dict(zip(cc["concept_id"], cc["pagerank"]))
     klabels = concept_cluster_labels(K, kclusters, pr)
     out_concepts = concepts.merge(cc, on="concept_id", how="left")

@@ -85,6 +85,20 @@ def test_determinism():
     pd.testing.assert_frame_equal(a.clusters, b.clusters)
 
 
+def test_concept_side_in_a_second_process_gives_the_same_result(result, monkeypatch):
+    import conceptgraph.graph as graph
+
+    monkeypatch.setattr(graph, "PARALLEL_MIN_PAPERS", 0)  # the toy corpus is far below the threshold
+    papers, mentions, concepts = toy_corpus()
+    parallel = analyse(papers, mentions, concepts, top_k=3, jobs=2)
+    for name in ("papers", "concepts", "paper_edges", "clusters", "bridges", "concept_clusters"):
+        pd.testing.assert_frame_equal(getattr(result, name), getattr(parallel, name))
+    for name in ("paper_graph", "concept_graph", "bipartite"):
+        a, b = getattr(result, name), getattr(parallel, name)
+        assert list(a.nodes(data=True)) == list(b.nodes(data=True))
+        assert list(a.edges(data=True)) == list(b.edges(data=True))
+
+
 def test_top_concepts(result):
     top = top_concepts(result.concepts, n=5)
     assert len(top) == 5 and not top["generic"].any()
