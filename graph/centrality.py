@@ -33,6 +33,23 @@ def pagerank(G: nx.Graph, weight: str | None = "weight", alpha: float = 0.85) ->
         return nx.pagerank(G, alpha=alpha, weight=weight, max_iter=5000, tol=1e-6)
 
 
+def _eigenvector_arpack(G: nx.Graph, weight: str | None, max_iter: int = 1000, tol: float = 1e-8) -> dict:
+    """``nx.eigenvector_centrality_numpy`` with a fixed ARPACK start vector.
+
+    networkx leaves ARPACK its random start vector, whose generator carries over from one
+    call to the next in a process: a second build in the same process differed in the last
+    digits of every value.
+    """
+    import scipy.sparse.linalg
+
+    nodes = list(G)
+    M = nx.to_scipy_sparse_array(G, nodelist=nodes, weight=weight, dtype=float)
+    start = np.full(len(nodes), 1.0 / np.sqrt(len(nodes)))
+    _, vectors = scipy.sparse.linalg.eigs(M.T, k=1, which="LR", maxiter=max_iter, tol=tol, v0=start)
+    largest = vectors.flatten().real
+    return dict(zip(nodes, largest / (np.sign(largest.sum()) * np.linalg.norm(largest))))
+
+
 def eigenvector(G: nx.Graph, weight: str | None = "weight") -> dict:
     """Eigenvector centrality (scipy/ARPACK); 0 for every node outside the largest component.
 
@@ -52,7 +69,7 @@ def eigenvector(G: nx.Graph, weight: str | None = "weight") -> dict:
             out[n] = 1.0 / np.sqrt(H.number_of_nodes())
         return out
     try:
-        ev = nx.eigenvector_centrality_numpy(H, weight=weight, max_iter=1000, tol=1e-8)
+        ev = _eigenvector_arpack(H, weight)
     except Exception:  # ARPACK can fail on odd spectra; fall back to power iteration
         ev = nx.eigenvector_centrality(H, weight=weight, max_iter=2000, tol=1e-8)
     for n, v in ev.items():

@@ -122,6 +122,18 @@ def test_concept_centrality_measures():
     assert sorted(df["rank"]) == list(range(1, 6))
 
 
+def test_eigenvector_is_the_same_on_every_call():
+    # ARPACK's default start vector is random and its generator runs on between calls:
+    # networkx's eigenvector_centrality_numpy differs in the last digits the second time.
+    G = nx.gnm_random_graph(300, 1500, seed=3)
+    for u, v in G.edges:
+        G[u][v]["weight"] = 1 + (u * v) % 7
+    first = eigenvector(G)
+    assert eigenvector(G) == first
+    reference = nx.eigenvector_centrality(G, weight="weight", max_iter=1000, tol=1e-12)
+    assert max(abs(first[n] - reference[n]) for n in G) < 1e-6
+
+
 def test_sampled_betweenness_is_seeded():
     G = nx.connected_watts_strogatz_graph(300, 6, 0.1, seed=1)
     a = betweenness(G, weight=None, exact_limit=100, k=50, seed=3)
