@@ -66,7 +66,8 @@ def cmd_build(args) -> int:
                    model=args.model, lexicon_paths=args.lexicon, top_k=args.top_k,
                    resolution=args.resolution, seed=args.seed, max_nodes=args.max_nodes, view=args.view,
                    colour_by=args.colour_by,
-                   cache=not args.no_cache, cache_dir=args.cache_dir, **_engine_kwargs(args))
+                   cache=not args.no_cache, cache_dir=args.cache_dir, mentions_from=args.mentions,
+                   **_engine_kwargs(args))
     if not args.quiet:
         print(summary(result))
     return EXIT_OK
@@ -206,6 +207,9 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--colour-by", choices=("cluster", "year"), default="cluster",
                    help="node colouring graph.html opens with; switchable in the page (default: %(default)s)")
     _add_engine_options(p, cache=True)
+    p.add_argument("--mentions", metavar="DIR",
+                   help="skip extraction: read the mentions of the same INPUTs from DIR, as written by "
+                        "`conceptgraph extract INPUT -o DIR.parquet` (e.g. with --engine dask)")
     p.set_defaults(func=cmd_build)
 
     p = add_command("extract", "extract typed concept mentions into JSON Lines")

@@ -16,7 +16,8 @@ import pandas as pd
 
 from . import outputs
 from .extract import InputError, extract, load
-from .extract.engine import extract_papers, extract_to_parquet, is_parquet, iter_parquet_papers
+from .extract.engine import (extract_papers, extract_to_parquet, is_parquet, iter_parquet_papers,
+                             read_extraction)
 
 DEFAULT_OUTDIR = "conceptgraph-out"
 
@@ -73,7 +74,7 @@ def build(inputs: Iterable[str | Path] | str | Path | None = None,
           top_k: int = 10, resolution: float = 1.0, seed: int = 42,
           max_nodes: int | None = None, view: str = "papers", colour_by: str = "cluster", jobs: int = 1, progress: bool | None = None,
           cache: bool = True, cache_dir: str | Path | None = None, engine: str = "local",
-          scheduler=None) -> BuildResult:
+          scheduler=None, mentions_from: str | Path | None = None) -> BuildResult:
     """Map a corpus: read, extract concepts, build graphs and analytics, render the map.
 
     Parameters
@@ -94,6 +95,10 @@ def build(inputs: Iterable[str | Path] | str | Path | None = None,
     cache, cache_dir : reuse extraction results of the same texts with the same extractor
         version, stored in ``cache_dir`` (default ``OUTDIR/.cache``); ``cache=False`` always extracts.
     engine, scheduler : ``"local"``, or ``"dask"`` on the scheduler at that address.
+    mentions_from : skip extraction and read the mentions and concepts of ``inputs`` from
+        this partitioned directory (written by ``conceptgraph extract INPUT -o OUT.parquet``,
+        e.g. on a Dask cluster; see :func:`conceptgraph.extract.engine.read_extraction`).
+        The same map as extracting here when the inputs hold no duplicate records.
 
     Returns
     -------
@@ -121,11 +126,16 @@ def build(inputs: Iterable[str | Path] | str | Path | None = None,
     timings["load"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    mentions, concepts = extract_papers(
-        papers, model=model, lexicon_paths=lexicon_paths, jobs=jobs, progress=progress,
-        cache_dir=(Path(cache_dir) if cache_dir else outdir / ".cache") if cache else None,
-        engine=engine, scheduler=scheduler)
-    extraction = mentions.attrs.pop("extraction", {})
+    if mentions_from is not None:
+        mentions, concepts, left_out = read_extraction(mentions_from, papers)
+        extraction = {"cache": "off", "engine": "read", "path": str(mentions_from),
+                      "mentions_of_merged_duplicates_left_out": left_out}
+    else:
+        mentions, concepts = extract_papers(
+            papers, model=model, lexicon_paths=lexicon_paths, jobs=jobs, progress=progress,
+            cache_dir=(Path(cache_dir) if cache_dir else outdir / ".cache") if cache else None,
+            engine=engine, scheduler=scheduler)
+        extraction = mentions.attrs.pop("extraction", {})
     timings["extract"] = time.perf_counter() - start
 
     start = time.perf_counter()
@@ -186,6 +196,9 @@ def build(inputs: Iterable[str | Path] | str | Path | None = None,
                                "resolution": resolution, "seed": seed}},
         "timings_s": {k: round(v, 3) for k, v in timings.items()},
     }
+    if mentions_from is not None:  # extraction was read, not run: from where, and what was left out
+        report["mentions_read"] = {"path": str(mentions_from),
+                                   "merged_duplicates_left_out": extraction["mentions_of_merged_duplicates_left_out"]}
     files.append(outputs.write_json(outdir / "report.json", report))
     return BuildResult(outdir, graphs.papers, mentions, graphs.concepts, graphs, report, files, extraction)
 

@@ -272,6 +272,41 @@ def read_mentions(path: str | Path, columns: list[str] | None = None) -> pd.Data
     return table.reset_index(drop=True)
 
 
+def read_extraction(path: str | Path, papers: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """Mentions and concepts of a partitioned extraction directory, for the papers of ``papers``.
+
+    ``path`` is what ``conceptgraph extract INPUT -o OUT.parquet`` or the Dask engine wrote
+    (``mentions/part-*.parquet`` and ``concepts.parquet``); ``papers`` are the same inputs
+    loaded again. ``extract`` keeps every record, ``load`` merges duplicates: the mentions
+    of merged records are left out and counted, and the concepts' ``n_papers`` and
+    ``n_mentions`` are counted again over the mentions kept. Mentions of more unknown papers
+    than ``load`` merged mean the extraction was made from other inputs: :class:`InputError`.
+
+    Returns
+    -------
+    (mentions, concepts, n_left_out) : ``n_left_out`` mentions of merged duplicate records.
+    """
+    from .readers import InputError
+
+    path = Path(path)
+    if not (path / "mentions").is_dir() or not (path / "concepts.parquet").is_file():
+        raise InputError(f"{path}: not an extraction directory (mentions/ and concepts.parquet, as written "
+                         "by `conceptgraph extract INPUT -o OUT.parquet`)")
+    mentions, concepts = read_mentions(path), read_concepts(path)
+    unknown = ~mentions["paper_id"].isin(papers["id"].astype(str))
+    n_unknown_papers = mentions.loc[unknown, "paper_id"].nunique()
+    if n_unknown_papers > papers.attrs.get("load_report", {}).get("merged", 0):
+        raise InputError(f"{path}: mentions of {n_unknown_papers} papers that are not in the inputs "
+                         f"(e.g. id {mentions.loc[unknown, 'paper_id'].iloc[0]!r}): extract the same inputs")
+    if unknown.any():
+        mentions = mentions[~unknown].reset_index(drop=True)
+        counts = mentions.groupby("concept_id")["paper_id"].agg(["nunique", "size"])
+        concepts = concepts[concepts["concept_id"].isin(counts.index)].reset_index(drop=True)
+        concepts["n_papers"] = concepts["concept_id"].map(counts["nunique"]).astype("int64")
+        concepts["n_mentions"] = concepts["concept_id"].map(counts["size"]).astype("int64")
+    return mentions, concepts, int(unknown.sum())
+
+
 def _read_concepts(path: str | Path) -> pd.DataFrame:
     import pyarrow.parquet as pq
 

@@ -215,6 +215,40 @@ def test_cli_extract_to_parquet_with_jobs(tmp_path, capsys):
     assert "--engine dask" in capsys.readouterr().err
 
 
+def test_build_reads_partitioned_mentions_instead_of_extracting(tmp_path, capsys):
+    from conceptgraph.cli import main
+
+    sample = conceptgraph.load().iloc[:40]
+    corpus = tmp_path / "in.jsonl"
+    rows = [{"id": f"r{i}", "title": t, "abstract": a} for i, (t, a) in enumerate(zip(sample["title"], sample["abstract"]))]
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    assert main(["extract", str(corpus), "-o", str(tmp_path / "m.parquet"), "--quiet"]) == 0
+    engine.STATS["papers_extracted"] = 0
+    assert main(["build", str(corpus), "-o", str(tmp_path / "read"), "--mentions", str(tmp_path / "m.parquet"),
+                 "--quiet"]) == 0
+    assert engine.STATS["papers_extracted"] == 0  # nothing extracted again
+    assert main(["build", str(corpus), "-o", str(tmp_path / "fresh"), "--no-cache", "--quiet"]) == 0
+    for name in ("papers.csv", "mentions.csv", "concepts.csv", "paper_edges.csv", "clusters.csv", "graph.graphml"):
+        assert (tmp_path / "read" / name).read_bytes() == (tmp_path / "fresh" / name).read_bytes(), name
+    # `extract` keeps duplicate records, `build` merges them: their mentions are left out, and counted
+    doubled = tmp_path / "doubled.jsonl"
+    doubled.write_text("".join(json.dumps(r) + "\n" for r in rows + rows[:2]))
+    assert main(["extract", str(doubled), "-o", str(tmp_path / "d.parquet"), "--quiet"]) == 0
+    assert main(["build", str(doubled), "-o", str(tmp_path / "d"), "--mentions", str(tmp_path / "d.parquet"),
+                 "--quiet"]) == 0
+    report = json.loads((tmp_path / "d" / "report.json").read_text())
+    left_out = report["mentions_read"]["merged_duplicates_left_out"]
+    assert report["records"]["merged"] == 2 and left_out > 0
+    assert report["mentions"] == len(read_mentions(tmp_path / "d.parquet")) - left_out
+    # other inputs, or a directory that is not an extraction: one line, exit code 2
+    other = tmp_path / "other.jsonl"
+    other.write_text("".join(json.dumps({**r, "id": "x" + r["id"]}) + "\n" for r in rows))
+    assert main(["build", str(other), "-o", str(tmp_path / "o"), "--mentions", str(tmp_path / "m.parquet")]) == 2
+    assert "not in the inputs" in capsys.readouterr().err
+    assert main(["build", str(corpus), "-o", str(tmp_path / "o"), "--mentions", str(tmp_path / "fresh")]) == 2
+    assert "not an extraction directory" in capsys.readouterr().err
+
+
 def test_dask_engine_equals_local(papers, reference, tmp_path):
     distributed = pytest.importorskip("distributed")
     small = papers.iloc[-45:]  # holds the cross-paper abbreviations
