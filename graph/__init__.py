@@ -279,9 +279,12 @@ def analyse(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame
     cites = cites.sort_values(["citing", "cited"]).reset_index(drop=True)
 
     # graphs; the concept side needs nothing of the paper side, so it may run in a second process
+    # (started here in both cases, so that both see the same inputs)
     concept_args = (concepts, inc, params["concept_resolution"], seed)
-    concept_side = _in_process(_concept_side, concept_args) if jobs >= 2 and len(papers) >= PARALLEL_MIN_PAPERS \
-        else None
+    if jobs >= 2 and len(papers) >= PARALLEL_MIN_PAPERS:
+        concept_side, concept_result = _in_process(_concept_side, concept_args), None
+    else:
+        concept_side, concept_result = None, _concept_side(*concept_args)
     P = paper_graph(papers, mentions, concepts, top_k=top_k, citations=cites, generic_weight=generic_weight,
                     max_df=max_df, inc=inc)
     B = bipartite_graph(papers, mentions, concepts, inc=inc)
@@ -311,7 +314,7 @@ def analyse(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame
     out_papers["n_cited_by"] = [int(indeg.get(p, 0)) for p in pids]
 
     # concept centrality and clusters
-    K, cc, kclusters = concept_side.result() if concept_side is not None else _concept_side(*concept_args)
+    K, cc, kclusters = concept_side.result() if concept_side is not None else concept_result
     pr = dict(zip(cc["concept_id"], cc["pagerank"]))
     klabels = concept_cluster_labels(K, kclusters, pr)
     out_concepts = concepts.merge(cc, on="concept_id", how="left")

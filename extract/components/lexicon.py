@@ -96,7 +96,7 @@ class LexiconMatcher:
     @staticmethod
     def _pattern_tokenizer(nlp) -> Tokenizer:
         # Patterns are tokenised by a copy of the tokenizer: the pipeline's own tokenizer
-        # caches at most 10,000 chunks, and filling that cache with lexicon words made
+        # caches a bounded number of chunks, and filling that cache with lexicon words made
         # abstracts five times slower to tokenise.
         tokenizer = Tokenizer(nlp.vocab)
         tokenizer.from_bytes(nlp.tokenizer.to_bytes())
