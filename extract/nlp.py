@@ -126,7 +126,10 @@ def latin_script_only(text: str) -> str:
 
 
 def _docs(papers: pd.DataFrame, nlp: Language, batch_size: int):
-    """Yield (paper_id, title, abstract, doc) for every paper with an abstract.
+    """Yield (paper_id, title, text, doc) for every paper with an abstract.
+
+    ``text`` is ``title + "\\n\\n" + abstract`` (or the abstract alone), as the input has
+    it; ``doc`` is made from it with non-Latin script blanked out (same offsets).
 
     Documents are tokenised here so that ``doc.user_data["cg_title_tokens"]`` can
     tell the components where the title ends before the pipeline runs.
@@ -138,17 +141,16 @@ def _docs(papers: pd.DataFrame, nlp: Language, batch_size: int):
                 continue
             title = title if isinstance(title, str) else ""
             text = title + _SEP + abstract if title else abstract
-            if lang != "en":
-                text = latin_script_only(text)
-            doc = nlp.make_doc(text)
-            doc.user_data[TEXT_KEY] = text
+            read = latin_script_only(text) if lang != "en" else text
+            doc = nlp.make_doc(read)
+            doc.user_data[TEXT_KEY] = read
             if title:
                 sep = doc.char_span(len(title), len(title) + len(_SEP), alignment_mode="expand")
                 doc.user_data["cg_title_tokens"] = sep.start if sep is not None else 0
-            yield doc, (str(pid), title, abstract)
+            yield doc, (str(pid), title, text)
 
-    for doc, (pid, title, abstract) in nlp.pipe(docs(), as_tuples=True, batch_size=batch_size):
-        yield pid, title, abstract, doc
+    for doc, (pid, title, text) in nlp.pipe(docs(), as_tuples=True, batch_size=batch_size):
+        yield pid, title, text, doc
 
 
 def iter_mentions(papers: pd.DataFrame, nlp: Language | None = None, batch_size: int = 256
@@ -169,9 +171,8 @@ def iter_mentions(papers: pd.DataFrame, nlp: Language | None = None, batch_size:
     ['adam']
     """
     nlp = nlp or build_nlp()
-    for pid, title, abstract, doc in _docs(papers, nlp, batch_size):
+    for pid, title, text, doc in _docs(papers, nlp, batch_size):
         offset = len(title) + len(_SEP) if title else 0
-        text = title + _SEP + abstract if title else abstract  # == doc.text, without rebuilding it
         mentions = []
         for start, end, typ, cid, how, _tok_start, _tok_end in doc.user_data[MENTIONS_KEY]:
             if start >= offset:

@@ -158,6 +158,17 @@ def cluster_labels(T: sp.csr_matrix, labels: np.ndarray, generic: np.ndarray | N
     return out
 
 
+def _left_out(concepts: pd.DataFrame, exclude, exclude_types) -> np.ndarray:
+    """Concepts never used to describe clusters: generic ones, ``exclude`` and those of ``exclude_types``."""
+    out = concepts["generic"].fillna(False).astype(bool).to_numpy() if "generic" in concepts else \
+        np.zeros(len(concepts), dtype=bool)
+    if exclude is not None:
+        out = out | np.asarray(exclude, dtype=bool)
+    if exclude_types and "type" in concepts:
+        out = out | concepts["type"].isin(list(exclude_types)).to_numpy()
+    return out
+
+
 def cluster_table(clusters: np.ndarray, X: sp.csr_matrix, concepts: pd.DataFrame, *, n_label: int = 3,
                   n_top: int = 10, exclude: np.ndarray | None = None,
                   exclude_types=("metric",)) -> pd.DataFrame:
@@ -179,12 +190,7 @@ def cluster_table(clusters: np.ndarray, X: sp.csr_matrix, concepts: pd.DataFrame
     sizes = np.bincount(clusters)
     T = cluster_concept_counts(X, clusters)
     labels = concepts["label"].fillna(concepts["concept_id"]).astype(str).to_numpy()
-    skip = concepts["generic"].fillna(False).astype(bool).to_numpy() if "generic" in concepts else \
-        np.zeros(len(concepts), dtype=bool)
-    if exclude is not None:
-        skip = skip | np.asarray(exclude, dtype=bool)
-    if exclude_types and "type" in concepts:
-        skip = skip | concepts["type"].isin(list(exclude_types)).to_numpy()
+    skip = _left_out(concepts, exclude, exclude_types)
     lab = cluster_labels(T, labels, skip, sizes, n_label=n_label, n_top=n_top)
     return pd.DataFrame({
         "cluster": np.arange(len(sizes)),
@@ -242,12 +248,7 @@ def bridge_concepts(X: sp.csr_matrix, clusters: np.ndarray, concepts: pd.DataFra
     participation = 1.0 - np.asarray(P.multiply(P).sum(axis=1)).ravel()
     participation[n_papers == 0] = 0.0
     score = participation * np.log1p(n_papers)
-    generic = concepts["generic"].fillna(False).astype(bool).to_numpy() if "generic" in concepts else \
-        np.zeros(len(concepts), dtype=bool)
-    if exclude is not None:
-        generic = generic | np.asarray(exclude, dtype=bool)
-    if exclude_types and "type" in concepts:
-        generic = generic | concepts["type"].isin(list(exclude_types)).to_numpy()
+    generic = _left_out(concepts, exclude, exclude_types)
     keep = np.flatnonzero((~generic) & (n_papers >= min_papers) & (n_clusters >= min_clusters))
     ids = concepts["concept_id"].astype(str).to_numpy()
     labels = concepts["label"].fillna(concepts["concept_id"]).astype(str).to_numpy()
