@@ -27,6 +27,7 @@ from ._resources import common_words, heads, pattern_list, singular, verb_only_w
 
 BOUNDARY, HYPHEN, WORD, NUMBER = 0, 1, 2, 3
 _KEY = "cg_token_infos"
+_ARRAY_ATTRS = [ORTH, SPACY, IDX, LENGTH]
 # The text the doc was made from, set by whoever made it: ``doc.text`` rebuilds the
 # string from the tokens, which costs about half as much as tokenising it.
 TEXT_KEY = "cg_text"
@@ -73,6 +74,7 @@ class TokInfo(NamedTuple):
     opens_run: bool = False  # a word that can start a name run (name-shaped or capitalised)
     is_head: bool = False  # a word whose singular is a head word
     names_next: bool = False  # "called", "dubbed": the words after it are a name
+    continues: bool = False  # a word that continues a phrase before it (not an -ed verb form)
 
 
 CANDIDATES = "cg_candidates"
@@ -138,10 +140,11 @@ class TokenTable:
         got = doc.user_data.get(_KEY)
         if got is not None and len(got[0]) == len(doc):
             return got[0], got[1]
-        arr = doc.to_array([ORTH, SPACY, IDX, LENGTH])
-        orths = arr[:, 0].tolist()
+        columns = doc.to_array(_ARRAY_ATTRS).T
+        columns[3] += columns[2]  # LENGTH -> character end
+        orths, spaces, starts, ends = columns.tolist()
         out = list(map(self._cache.get, orths))
-        if None in out:
+        if not all(out):  # a word not seen before (a TokInfo is a non-empty tuple, so true)
             strings = doc.vocab.strings
             for k, got in enumerate(out):
                 if got is None:
@@ -149,9 +152,6 @@ class TokenTable:
                     if got is None:
                         got = self._cache[orths[k]] = self._compute(strings[orths[k]])
                     out[k] = got
-        starts = arr[:, 2].tolist()
-        ends = (arr[:, 2] + arr[:, 3]).tolist()
-        spaces = arr[:, 1].tolist()
         doc.user_data[_KEY] = (out, spaces, starts, ends, orths)
         return out, spaces
 
@@ -213,4 +213,4 @@ class TokenTable:
                   and lower.isalpha())
         return TokInfo(WORD, lower, name, title, head, lower in self._trim, verb_ed,
                        lower.endswith("ing") and len(lower) > 5, lower in self._common, plural,
-                       name or title, head is not None)
+                       name or title, head is not None, continues=not verb_ed)

@@ -45,32 +45,31 @@ _SKIP_END = frozenset("\"'“”‘’")
 def schwartz_hearst(short: str, words: list[str]) -> int | None:
     """Index of the first word of the long form of ``short`` in ``words``, or None.
 
-    ``words`` are the words before the parenthesis, in order.
+    ``words`` are the words before the parenthesis, in order (tokens: none holds a space).
 
     >>> schwartz_hearst("DARTS", "is Differentiable ARchiTecture Search".split())
     1
     >>> schwartz_hearst("CNN", "a convolutional neural network".split())
     1
     """
-    # Characters of the candidate text with the index of the word each belongs to,
-    # and whether it starts that word.
-    chars = []
-    for wi, word in enumerate(words):
-        for ci, ch in enumerate(word):
-            chars.append((ch.lower(), wi, ci == 0))
-    s_idx, l_idx = len(short) - 1, len(chars) - 1
-    while s_idx >= 0:
+    # Matched right to left in the words joined by spaces: a space never matches (only
+    # letters and digits of the short form are looked for) and marks where words start.
+    text = " ".join(words).lower()
+    end = len(text)  # the next character is looked for before this position
+    for s_idx in range(len(short) - 1, -1, -1):
         c = short[s_idx].lower()
         if not c.isalnum():
-            s_idx -= 1
             continue
-        while l_idx >= 0 and (chars[l_idx][0] != c or (s_idx == 0 and not chars[l_idx][2])):
-            l_idx -= 1
-        if l_idx < 0:
+        if len(c) != 1:  # "İ" lowercases to two characters, which match no single one
             return None
-        l_idx -= 1
-        s_idx -= 1
-    return chars[l_idx + 1][1]
+        pos = text.rfind(c, 0, end)
+        if s_idx == 0:  # the short form's first character starts a word
+            while pos > 0 and text[pos - 1] != " ":
+                pos = text.rfind(c, 0, pos)
+        if pos < 0:
+            return None
+        end = pos
+    return text.count(" ", 0, end) if end < len(text) else None
 
 
 def _indices(items: list, value) -> list[int]:

@@ -32,7 +32,7 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
 from ._resources import Lexicon, common_words, pluralize
-from ._tokens import put_candidates
+from ._tokens import put_candidates, shared_table
 
 _SHORT = 5  # capitalised single-token aliases up to this length match case-sensitively
 _CASED = "\x00cased:"  # key prefix of case-sensitive forms in the matcher
@@ -76,6 +76,7 @@ class LexiconMatcher:
         self.spans_key = spans_key
         self.write_spans = write_spans
         self.lexicon = Lexicon.load(lexicon_paths, builtin)
+        self.table = shared_table()
         lower, orth = {}, {}
         for entry in self.lexicon.entries.values():
             for alias in dict.fromkeys([entry.label, *entry.aliases]):
@@ -118,12 +119,16 @@ class LexiconMatcher:
     def __call__(self, doc: Doc) -> Doc:
         keys = self._keys
         plain, cased = [], []
+        orths = None
         for match_id, start, end in self.matcher(doc):
             typ, cid, exact = keys[match_id]
             if exact is None:
                 plain.append((start, end, typ, cid))
-            elif tuple(doc[k].orth for k in range(start, end)) in exact:
-                cased.append((start, end, typ, cid))
+            else:
+                if orths is None:
+                    orths = self.table.orths(doc)  # the later components read this table too
+                if tuple(orths[start:end]) in exact:
+                    cased.append((start, end, typ, cid))
         put_candidates(doc, self.spans_key, plain + cased, self.write_spans)
         return doc
 

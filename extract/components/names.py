@@ -109,15 +109,21 @@ class NameFinder:
                     spans.append(typed)
             done = max(j, i + 1)
         if self.naming_verbs:
-            spans.extend(self._named(infos, spaces, done_runs={(s, e) for s, e, _t, _k in spans}))
+            spans.extend(self._named(infos, spaces, spans))
         put_candidates(doc, self.spans_key, spans, self.write_spans)
         return doc
 
-    def _named(self, infos, spaces, done_runs) -> list[tuple[int, int, str, str]]:
-        """Names introduced by "called X", "dubbed X" although written in lowercase ("called mixout")."""
+    def _named(self, infos, spaces, runs) -> list[tuple[int, int, str, str]]:
+        """Names introduced by "called X", "dubbed X" although written in lowercase ("called mixout").
+
+        ``runs`` are the candidates found already; a name they hold is not repeated.
+        """
         out = []
         n = len(infos)
+        done_runs = None
         for i in compress(range(n), map(_NAMES_NEXT, infos)):
+            if done_runs is None:
+                done_runs = {(s, e) for s, e, _t, _k in runs}
             k = i + 1
             while k < n and infos[k].lower in _QUOTES:
                 k += 1

@@ -42,6 +42,8 @@ Examples
 from __future__ import annotations
 
 from difflib import SequenceMatcher
+from itertools import compress
+from operator import and_
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -182,8 +184,9 @@ class Normalizer:
             return ltyp, cid, "abbrev"
         if kb:
             return self.lexicon.entries[kb].type, kb, "lexicon"
-        entry = self.lexicon.lookup(text)
-        if entry is not None:
+        cid = self.lexicon.index.get(key)  # Lexicon.lookup(text), with the key at hand
+        if cid:
+            entry = self.lexicon.entries[cid]
             return entry.type, entry.id, "lexicon"
         if self.inherit_lexicon:
             for lstart, lkb in lex_ends.get(end, ()):
@@ -204,9 +207,12 @@ class Normalizer:
         # Only a dataset retypes its neighbours: without one there is nothing to change.
         if "dataset" not in types:
             return chosen
-        # Neighbours joined by list glue only ("A, B and C"), as index pairs.
-        joined = [(i, i + 1) for i, (a, b) in enumerate(zip(chosen, chosen[1:]))
-                  if 0 < b[0] - a[1] <= 3 and all(infos[k].lower in _LIST_GLUE for k in range(a[1], b[0]))]
+        # Only datasets and names typed "method" by default take part: the others never change.
+        takes_part = [t == "dataset" or (t == "method" and c[4] == "slug") for c, t in zip(chosen, types)]
+        # Neighbours that both take part, joined by list glue only ("A, B and C"), as index pairs.
+        joined = [(i, i + 1) for i in compress(range(len(chosen) - 1), map(and_, takes_part, takes_part[1:]))
+                  if 0 < chosen[i + 1][0] - chosen[i][1] <= 3
+                  and all(infos[k].lower in _LIST_GLUE for k in range(chosen[i][1], chosen[i + 1][0]))]
         if not joined:
             return chosen
         for _ in range(2):  # a chain "A, B and C" needs a pass each way
