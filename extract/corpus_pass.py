@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 MENTION_COLUMNS = ["paper_id", "field", "start", "end", "text", "type", "concept_id"]
@@ -108,17 +109,15 @@ class CorpusPass:
         raw = chunk.raw
         cids = raw["concept_id"].to_numpy(dtype=object, copy=True)
         is_slug = (raw["how"] == "slug").to_numpy()
+        # Both rewrites look up each distinct key or id once, not once per mention.
         if is_slug.any() and self._resolved:
-            keys = self._slug_keys(raw, is_slug).to_numpy(dtype=object)
-            idx = is_slug.nonzero()[0]
-            resolved = self._resolved
-            for i, key in zip(idx, keys):
-                got = resolved.get(key)
-                if got is not None:
-                    cids[i] = got
+            codes, keys = pd.factorize(self._slug_keys(raw, is_slug))
+            got = np.array([self._resolved.get(key) for key in keys], dtype=object)[codes]
+            hit = pd.notna(got)
+            cids[is_slug.nonzero()[0][hit]] = got[hit]
         if self._canon:
-            canon = self._canon
-            cids = [canon.get(c, c) for c in cids]
+            codes, ids = pd.factorize(cids)
+            cids = np.array([self._canon.get(c, c) for c in ids], dtype=object)[codes]
         out = raw[MENTION_COLUMNS].copy()
         out["concept_id"] = pd.array(cids, dtype=raw["concept_id"].dtype) if len(raw) else out["concept_id"]
         if sort:
