@@ -227,7 +227,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--papers", type=int, default=10_000)
     parser.add_argument("--jobs", type=int, default=1)
-    parser.add_argument("--batch-size", type=int, default=256)
+    parser.add_argument("--batch-size", type=int, default=None, help="nlp.pipe batch (default: the library's)")
     parser.add_argument("--chunk-size", type=int, default=10_000, help="papers per generated chunk")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--extract-only", action="store_true",

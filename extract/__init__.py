@@ -11,7 +11,7 @@ from .corpus import PAPER_COLUMNS, detect_language, load, paper_id, sample_corpu
 from .readers import InputError
 
 
-def extract(papers, nlp=None, *, model=None, lexicon_paths=(), batch_size=256):
+def extract(papers, nlp=None, *, model=None, lexicon_paths=(), batch_size=None):
     """Find typed concept mentions in a papers table.
 
     Parameters

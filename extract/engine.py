@@ -351,10 +351,10 @@ class ExtractorSpec:
     model: str | None = None
     #: (file name, content) of each extra lexicon file, so remote workers need no shared disk.
     lexicons: tuple = ()
-    batch_size: int = 256
+    batch_size: int | None = None  # None: the pipeline's default (nlp.BATCH_SIZE)
 
     @classmethod
-    def make(cls, model=None, lexicon_paths=(), batch_size=256) -> "ExtractorSpec":
+    def make(cls, model=None, lexicon_paths=(), batch_size=None) -> "ExtractorSpec":
         lexicons = tuple((Path(p).name, Path(p).read_bytes()) for p in lexicon_paths or ())
         return cls(model, lexicons, batch_size)
 
@@ -556,7 +556,7 @@ def read_concepts(path: str | Path) -> pd.DataFrame:
 
 
 def extract_papers(papers: pd.DataFrame, *, model: str | None = None, lexicon_paths=(), nlp=None,
-                   batch_size: int = 256, jobs: int = 1, chunk_size: int | None = None,
+                   batch_size: int | None = None, jobs: int = 1, chunk_size: int | None = None,
                    progress=None, cache_dir: str | Path | None = None, engine: str = "local",
                    scheduler=None, start_method: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``conceptgraph.extract(papers)`` streamed in batches, in ``jobs`` processes, with a cache.
@@ -717,7 +717,7 @@ def extract_dask(papers, out: str | Path | None = None, *, scheduler=None, **opt
 # --------------------------------------------------------------------------- partitioned Parquet
 
 def extract_to_parquet(papers, outdir: str | Path, *, model: str | None = None, lexicon_paths=(),
-                       batch_size: int = 256, jobs: int = 1, chunk_size: int = DEFAULT_CHUNK_SIZE,
+                       batch_size: int | None = None, jobs: int = 1, chunk_size: int = DEFAULT_CHUNK_SIZE,
                        progress=None, total: int | None = None, engine: str = "local", scheduler=None,
                        start_method: str | None = None) -> dict:
     """Extract mentions into a partitioned Parquet directory, holding one chunk at a time.

@@ -36,7 +36,7 @@ from spacy.language import Language
 
 from . import components  # noqa: F401 - registers the cg_* factories
 from .components._resources import Lexicon, norm_key
-from .components._tokens import TEXT_KEY
+from .components._tokens import BATCH_SIZE, TEXT_KEY
 from .components.normalize import DEFINITIONS_KEY, MENTIONS_KEY
 
 from .corpus_pass import CONCEPT_COLUMNS, MENTION_COLUMNS, CorpusPass, RawChunk
@@ -125,7 +125,7 @@ def latin_script_only(text: str) -> str:
     return _NON_LATIN.sub(" ", text)
 
 
-def _docs(papers: pd.DataFrame, nlp: Language, batch_size: int):
+def _docs(papers: pd.DataFrame, nlp: Language, batch_size: int | None):
     """Yield (paper_id, title, text, doc) for every paper with an abstract.
 
     ``text`` is ``title + "\\n\\n" + abstract`` (or the abstract alone), as the input has
@@ -149,11 +149,11 @@ def _docs(papers: pd.DataFrame, nlp: Language, batch_size: int):
                 doc.user_data["cg_title_tokens"] = sep.start if sep is not None else 0
             yield doc, (str(pid), title, text)
 
-    for doc, (pid, title, text) in nlp.pipe(docs(), as_tuples=True, batch_size=batch_size):
+    for doc, (pid, title, text) in nlp.pipe(docs(), as_tuples=True, batch_size=batch_size or BATCH_SIZE):
         yield pid, title, text, doc
 
 
-def iter_mentions(papers: pd.DataFrame, nlp: Language | None = None, batch_size: int = 256
+def iter_mentions(papers: pd.DataFrame, nlp: Language | None = None, batch_size: int | None = None
                   ) -> Iterator[tuple[str, list[tuple], list[tuple[str, str]]]]:
     """Stream mentions paper by paper, before the corpus pass.
 
@@ -183,7 +183,7 @@ def iter_mentions(papers: pd.DataFrame, nlp: Language | None = None, batch_size:
         yield pid, mentions, doc.user_data.get(DEFINITIONS_KEY, [])
 
 
-def extract_mentions(papers: pd.DataFrame, nlp: Language | None = None, batch_size: int = 256
+def extract_mentions(papers: pd.DataFrame, nlp: Language | None = None, batch_size: int | None = None
                      ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Typed concept mentions of a papers table, and the concepts they refer to.
 
@@ -192,7 +192,7 @@ def extract_mentions(papers: pd.DataFrame, nlp: Language | None = None, batch_si
     papers : DataFrame with ``id``, ``title`` ("" when none), ``abstract``, ``lang``;
         non-English papers are read for the Latin-script names they contain.
     nlp : pipeline from :func:`build_nlp` (built with defaults when None).
-    batch_size : documents per ``nlp.pipe`` batch.
+    batch_size : documents per ``nlp.pipe`` batch (None: :data:`BATCH_SIZE`).
 
     Returns
     -------
@@ -218,7 +218,7 @@ def extract_mentions(papers: pd.DataFrame, nlp: Language | None = None, batch_si
     return mentions, corpus.concepts()
 
 
-def raw_chunk(papers: pd.DataFrame, nlp: Language, batch_size: int = 256) -> RawChunk:
+def raw_chunk(papers: pd.DataFrame, nlp: Language, batch_size: int | None = None) -> RawChunk:
     """The mentions of some papers before the corpus step, as columns (see :class:`RawChunk`)."""
     rows: list[tuple] = []
     defs: dict[tuple[str, str], int] = {}

@@ -66,6 +66,15 @@ def test_local_engine_equals_extract(papers, nlp, reference, jobs, chunk_size):
     pd.testing.assert_frame_equal(concepts, reference[1])
 
 
+@pytest.mark.parametrize("batch_size", [1, 3, 256])
+def test_batch_size_does_not_change_mentions(papers, nlp, reference, batch_size):
+    # The components run a batch at a time (BatchedComponent.pipe), the last batch
+    # short (85 papers): every document must still get its own mentions.
+    mentions, concepts = extract_mentions(papers, nlp, batch_size=batch_size)
+    pd.testing.assert_frame_equal(mentions, reference[0])
+    pd.testing.assert_frame_equal(concepts, reference[1])
+
+
 def test_corpus_pass_is_order_free(papers, nlp, reference):
     ex = engine.Extractor(ExtractorSpec(), nlp)
     chunks = [ex.run(papers.iloc[i:i + 5]) for i in range(0, len(papers), 5)]  # 17: counts get compacted

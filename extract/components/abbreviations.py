@@ -35,7 +35,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ._tokens import CANDIDATES, shared_table
+from ._tokens import BatchedComponent, CANDIDATES, shared_table
 
 _OPEN, _CLOSE = "(", ")"
 _LF_STOP = frozenset(",;:.!?()[]{}\"“”")
@@ -93,7 +93,7 @@ def is_short_form(text: str, max_len: int) -> bool:
             and any(c.isupper() for c in text) and sum(c.isalpha() for c in text) >= 2)
 
 
-class AbbreviationDetector:
+class AbbreviationDetector(BatchedComponent):
     """Pipeline component: finds long form / short form pairs (see module docs)."""
 
     def __init__(self, name: str, max_short_len: int, long_key: str, short_key: str, write_spans: bool):

@@ -41,14 +41,14 @@ from operator import attrgetter
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ._tokens import BOUNDARY, HYPHEN, NUMBER, WORD, put_candidates, shared_table
+from ._tokens import BOUNDARY, BatchedComponent, HYPHEN, NUMBER, WORD, put_candidates, shared_table
 
 _IS_HEAD = attrgetter("is_head")
 _DETERMINERS = frozenset({"the", "a", "an", "our", "their", "its", "this", "these", "those", "each",
                           "every", "his", "her", "your", "my", "that"})
 
 
-class Chunker:
+class Chunker(BatchedComponent):
     """Pipeline component: head-typed phrase candidates (see module docs)."""
 
     def __init__(self, name: str, max_tokens: int, use_noun_chunks: bool, spans_key: str, write_spans: bool):

@@ -32,7 +32,7 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
 from ._resources import Lexicon, common_words, pluralize
-from ._tokens import put_candidates, shared_table
+from ._tokens import BatchedComponent, put_candidates, shared_table
 
 _SHORT = 5  # capitalised single-token aliases up to this length match case-sensitively
 _CASED = "\x00cased:"  # key prefix of case-sensitive forms in the matcher
@@ -67,7 +67,7 @@ def case_sensitive(alias: str, entry_cs=()) -> bool:
     return len(alias) <= _SHORT or alias.lower() in common_words()
 
 
-class LexiconMatcher:
+class LexiconMatcher(BatchedComponent):
     """Pipeline component: one typed candidate per lexicon match (see module docs)."""
 
     def __init__(self, nlp: Language, name: str, lexicon_paths, builtin: bool, variants: bool,

@@ -41,7 +41,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ._resources import pattern_list
-from ._tokens import ARCH_SUFFIXES, HYPHEN, NUMBER, WORD, put_candidates, shared_table
+from ._tokens import ARCH_SUFFIXES, BatchedComponent, HYPHEN, NUMBER, WORD, put_candidates, shared_table
 
 _OPENS_RUN = attrgetter("opens_run")
 _NAMES_NEXT = attrgetter("names_next")
@@ -50,7 +50,7 @@ _SENT_END = frozenset({".", "!", "?", ":", ";"})
 _EVAL_PREP = frozenset({"on", "across", "over"})
 
 
-class NameFinder:
+class NameFinder(BatchedComponent):
     """Pipeline component: typed name candidates (see module docs)."""
 
     def __init__(self, name: str, title_case_runs: bool, context_typing: bool, naming_verbs: bool, spans_key: str,

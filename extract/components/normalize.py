@@ -49,7 +49,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ._resources import Lexicon, norm_key, pattern_list, slug
-from ._tokens import ARCH_SUFFIXES, get_candidates, release, shared_table
+from ._tokens import ARCH_SUFFIXES, BatchedComponent, get_candidates, release, shared_table
 
 MENTIONS_KEY = "cg_mentions"
 DEFINITIONS_KEY = "cg_definitions"
@@ -73,7 +73,7 @@ def is_generic(text: str, lexicon: Lexicon | None = None) -> bool:
     return bool(words) and all(w in generic for w in words)
 
 
-class Normalizer:
+class Normalizer(BatchedComponent):
     """Pipeline component: overlap resolution and concept ids (see module docs)."""
 
     def __init__(self, name: str, sources: list, lexicon_key: str, pairs_key: str, lexicon_paths, builtin: bool,
