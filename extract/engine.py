@@ -351,7 +351,7 @@ class ExtractorSpec:
     model: str | None = None
     #: (file name, content) of each extra lexicon file, so remote workers need no shared disk.
     lexicons: tuple = ()
-    batch_size: int | None = None  # None: the pipeline's default (nlp.BATCH_SIZE)
+    batch_size: int | None = None  # None: the pipeline's default (nlp.batch_size)
 
     @classmethod
     def make(cls, model=None, lexicon_paths=(), batch_size=None) -> "ExtractorSpec":

@@ -44,6 +44,7 @@ ROW_COLUMNS = (*MENTION_COLUMNS, "how")
 COMPONENTS = ("cg_lexicon", "cg_abbreviations", "cg_names", "cg_chunks", "cg_normalize")
 _SEP = "\n\n"
 TOKENIZER_CACHE = 100_000
+MODEL_BATCH_SIZE = 256
 
 
 def build_nlp(model: str | None = None, lexicon_paths=(), disable=(), lemmatizer: bool = False) -> Language:
@@ -63,7 +64,8 @@ def build_nlp(model: str | None = None, lexicon_paths=(), disable=(), lemmatizer
 
     Returns
     -------
-    spacy.Language
+    spacy.Language : ``nlp.batch_size``, the batch ``nlp.pipe`` uses by default, is
+        :data:`BATCH_SIZE` (8) for the blank pipeline and 256 with a model.
 
     Examples
     --------
@@ -83,6 +85,9 @@ def build_nlp(model: str | None = None, lexicon_paths=(), disable=(), lemmatizer
     # vocabulary of a few thousand abstracts is larger, and every uncached chunk goes
     # through the prefix/suffix/infix regexes again. 100,000 entries cost about 10 MB.
     nlp.tokenizer.max_cache_size = TOKENIZER_CACHE
+    # nlp.pipe's default batch: small for the rule components (see BATCH_SIZE); a tagger
+    # and parser work better on larger batches.
+    nlp.batch_size = MODEL_BATCH_SIZE if model else BATCH_SIZE
     if lemmatizer and "lemmatizer" not in nlp.pipe_names:
         # Initialise only this component: nlp.initialize() would reset a loaded model's weights.
         nlp.add_pipe("lemmatizer", config={"mode": "lookup"}).initialize()
@@ -149,7 +154,7 @@ def _docs(papers: pd.DataFrame, nlp: Language, batch_size: int | None):
                 doc.user_data["cg_title_tokens"] = sep.start if sep is not None else 0
             yield doc, (str(pid), title, text)
 
-    for doc, (pid, title, text) in nlp.pipe(docs(), as_tuples=True, batch_size=batch_size or BATCH_SIZE):
+    for doc, (pid, title, text) in nlp.pipe(docs(), as_tuples=True, batch_size=batch_size or nlp.batch_size):
         yield pid, title, text, doc
 
 
@@ -192,7 +197,7 @@ def extract_mentions(papers: pd.DataFrame, nlp: Language | None = None, batch_si
     papers : DataFrame with ``id``, ``title`` ("" when none), ``abstract``, ``lang``;
         non-English papers are read for the Latin-script names they contain.
     nlp : pipeline from :func:`build_nlp` (built with defaults when None).
-    batch_size : documents per ``nlp.pipe`` batch (None: :data:`BATCH_SIZE`).
+    batch_size : documents per ``nlp.pipe`` batch (None: ``nlp.batch_size``, see :func:`build_nlp`).
 
     Returns
     -------
