@@ -75,7 +75,6 @@ class TokInfo(NamedTuple):
     opens_run: bool = False  # a word that can start a name run (name-shaped or capitalised)
     is_head: bool = False  # a word whose singular is a head word
     names_next: bool = False  # "called", "dubbed": the words after it are a name
-    continues: bool = False  # a word that continues a phrase before it (not an -ed verb form)
 
 
 CANDIDATES = "cg_candidates"
@@ -236,4 +235,4 @@ class TokenTable:
                   and lower.isalpha())
         return TokInfo(WORD, lower, name, title, head, lower in self._trim, verb_ed,
                        lower.endswith("ing") and len(lower) > 5, lower in self._common, plural,
-                       name or title, head is not None, continues=not verb_ed)
+                       name or title, head is not None)

@@ -66,15 +66,7 @@ class Chunker(BatchedComponent):
             cands = self._from_noun_chunks(doc, infos, spaces)
         else:
             cands = []
-            last = len(infos) - 1
             for i in compress(range(len(infos)), map(_IS_HEAD, infos)):
-                if i < last:
-                    # The phrase goes on ("network architecture", "CNN-based"): this head word
-                    # is a modifier. Tested here, as most head words are, before a call.
-                    nxt = infos[i + 1]
-                    if nxt.continues or (nxt.kind == HYPHEN and i + 1 < last and not spaces[i]
-                                         and not spaces[i + 1]):
-                        continue
                 found = self._phrase(infos, spaces, i)
                 if found is not None:
                     cands.append(found)
@@ -87,7 +79,12 @@ class Chunker(BatchedComponent):
         return 0 < k < len(spaces) - 1 and not spaces[k - 1] and not spaces[k]
 
     def _phrase(self, infos, spaces, i: int) -> tuple[int, int, str, str] | None:
-        """(start, end, type, "") of the phrase headed by token i, which ends a phrase, or None."""
+        """(start, end, type, "") of the phrase headed by token i, or None."""
+        n = len(infos)
+        if i + 1 < n:
+            nxt = infos[i + 1]
+            if (nxt.kind == WORD and not nxt.verb_ed) or (nxt.kind == HYPHEN and self._joined(spaces, i + 1)):
+                return None  # the phrase goes on: this word is a modifier, not the head
         j = i
         while j > 0 and i - j < self.max_tokens:
             p = infos[j - 1]

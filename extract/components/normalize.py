@@ -184,9 +184,8 @@ class Normalizer(BatchedComponent):
             return ltyp, cid, "abbrev"
         if kb:
             return self.lexicon.entries[kb].type, kb, "lexicon"
-        cid = self.lexicon.index.get(key)  # Lexicon.lookup(text), with the key at hand
-        if cid:
-            entry = self.lexicon.entries[cid]
+        entry = self.lexicon.lookup(text)
+        if entry is not None:
             return entry.type, entry.id, "lexicon"
         if self.inherit_lexicon:
             for lstart, lkb in lex_ends.get(end, ()):
