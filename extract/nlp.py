@@ -154,7 +154,7 @@ def _docs(papers: pd.DataFrame, nlp: Language, batch_size: int | None):
                 doc.user_data["cg_title_tokens"] = sep.start if sep is not None else 0
             yield doc, (str(pid), title, text)
 
-    for doc, (pid, title, text) in nlp.pipe(docs(), as_tuples=True, batch_size=batch_size or nlp.batch_size):
+    for doc, (pid, title, text) in nlp.pipe(docs(), as_tuples=True, batch_size=batch_size):
         yield pid, title, text, doc
 
 

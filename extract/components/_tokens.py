@@ -5,6 +5,10 @@ tokens by shape and word lists. The classification depends only on the token's
 text, so it is cached by the token's ``orth`` hash: an abstract then costs one dict
 lookup per token rather than string tests and regexes per token.
 
+The module also holds what every ``cg_*`` component shares: the candidate lists in
+``doc.user_data`` (:func:`put_candidates`, :func:`release`) and batch-wise
+``pipe`` (:class:`BatchedComponent`).
+
 Examples
 --------
 >>> import spacy
