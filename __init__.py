@@ -13,7 +13,11 @@ Data flows one way::
 """
 from importlib import import_module
 
-from .extract import InputError, extract, load
+# The extract package itself, not its function of the same name: the package is callable
+# (``conceptgraph.extract(papers)``), and binding the function here instead would hide the
+# package from ``import conceptgraph.extract.nlp as nlp``.
+from . import extract
+from .extract import InputError, load
 
 __version__ = "0.1.0"
 

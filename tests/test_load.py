@@ -135,3 +135,8 @@ def test_public_api_is_callable_package():
     assert callable(conceptgraph.extract)
     from conceptgraph.extract import load as load_again
     assert load_again is load
+    # Importing a submodule under a name goes through the attribute conceptgraph.extract,
+    # so that attribute must be the package, not a function that shadows it.
+    import conceptgraph.extract.nlp as nlp_module
+    assert nlp_module.__name__ == "conceptgraph.extract.nlp"
+    assert conceptgraph.extract.load is load
