@@ -15,7 +15,7 @@ shows first. The figure is a model, not time: use it to compare two versions of 
 The English abstracts of the sample corpus (titles included) are replicated to ``--n`` papers,
 as in ``extract_speed.py``. After one warm-up pass (so that the word table, the tokenizer caches
 and the lexicon are filled, as in that benchmark's later rounds), these regions are measured
-each in a process of its own (two at a time on two cores), over the same texts:
+each in a process of its own (as many at once as there are CPUs), over the same texts:
 
 - ``blank tokenizer``: ``spacy.blank("en").tokenizer`` alone, the floor the speed goal names
   (with the pipeline's 100,000-chunk cache, so that a cache too small for the corpus does not
