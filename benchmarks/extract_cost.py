@@ -74,18 +74,18 @@ def child(n: int, region: str) -> None:
     import spacy
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from extract_speed import corpus
+    from extract_speed import corpus, texts
 
     from conceptgraph.extract.nlp import TOKENIZER_CACHE, build_nlp, extract_mentions
 
     papers = corpus(n)
-    texts = [t + "\n\n" + b if t else b for t, b in zip(papers["title"], papers["abstract"])]
+    texts_read = texts(papers)
     nlp = build_nlp()
     blank = spacy.blank("en")
     blank.tokenizer.max_cache_size = TOKENIZER_CACHE
 
     def tokenize(tokenizer):
-        for text in texts:
+        for text in texts_read:
             tokenizer(text)
 
     if region.startswith(TWICE):
