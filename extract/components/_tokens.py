@@ -15,14 +15,16 @@ Examples
 >>> nlp = spacy.blank("en")
 >>> table = TokenTable()
 >>> infos, spaces = table.infos(nlp("a DenseNet-based model."))
->>> [i.kind for i in infos], spaces
+>>> [i.kind for i in infos], list(spaces)
 ([0, 2, 1, 0, 2, 0], [1, 0, 0, 1, 0, 0])
 """
 from __future__ import annotations
 
 import re
+from array import array
 from typing import NamedTuple
 
+import numpy as np
 from spacy.attrs import IDX, LENGTH, ORTH, SPACY
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Span
@@ -155,8 +157,8 @@ class TokenTable:
         self._verbs = verb_only_words()
         self._ing_nouns = pattern_list("ing_nouns.txt")
 
-    def infos(self, doc) -> tuple[list[TokInfo], list[int]]:
-        """Features of every token of ``doc`` and its trailing-whitespace flags.
+    def infos(self, doc) -> tuple[list[TokInfo], bytes]:
+        """Features of every token of ``doc`` and its trailing-whitespace flags (1 or 0 per token).
 
         Reads token ids with ``Doc.to_array`` instead of creating a ``Token`` per
         token (most of the cost of a Python loop over a doc), and keeps the result in
@@ -167,8 +169,12 @@ class TokenTable:
         if got is not None and len(got[0]) == len(doc):
             return got[0], got[1]
         columns = doc.to_array(_ARRAY_ATTRS).T
-        columns[3] += columns[2]  # LENGTH -> character end
-        orths, spaces, starts, ends = columns.tolist()
+        orths = columns[0].tolist()
+        # The other columns are read at a few positions only (span edges, hyphens): packed
+        # arrays give Python ints on access, instead of lists of all of them made up front.
+        spaces = columns[1].astype(np.uint8).tobytes()
+        starts = array("Q", columns[2].tobytes())
+        ends = array("Q", (columns[2] + columns[3]).tobytes())
         out = list(map(self._cache.get, orths))
         if not all(out):  # a word not seen before (a TokInfo is a non-empty tuple, so true)
             strings = doc.vocab.strings
@@ -199,7 +205,7 @@ class TokenTable:
         self.infos(doc)
         return doc.user_data[_KEY][4]
 
-    def offsets(self, doc) -> tuple[list[int], list[int]]:
+    def offsets(self, doc) -> tuple[array, array]:
         """Character start and end of every token (computed with :meth:`infos`)."""
         self.infos(doc)
         got = doc.user_data[_KEY]

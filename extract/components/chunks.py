@@ -74,7 +74,7 @@ class Chunker(BatchedComponent):
         return doc
 
     @staticmethod
-    def _joined(spaces: list[int], k: int) -> bool:
+    def _joined(spaces: bytes, k: int) -> bool:
         """Token k is a hyphen glued to both neighbours."""
         return 0 < k < len(spaces) - 1 and not spaces[k - 1] and not spaces[k]
 
