@@ -7,6 +7,8 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+import spacy
+from spacy.tokens import Doc
 
 from conceptgraph.extract.nlp import CONCEPT_COLUMNS, MENTION_COLUMNS, build_nlp, extract_mentions
 
@@ -240,6 +242,18 @@ def test_disable_components():
     assert list(m.text) == ["dropout"]
     with pytest.raises(ValueError):
         build_nlp(disable=["cg_nothing"])
+
+
+def test_components_alone_leave_serialisable_docs():
+    """A pipeline of some cg_* components without cg_normalize keeps their working data in
+    doc.user_data; Doc.to_bytes (and DocBin) must still serialise it."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("cg_names")
+    doc = nlp("We propose BinaryConnect (BC) and test it on SVHN.")
+    assert "cg_token_infos" in doc.user_data
+    restored = Doc(nlp.vocab).from_bytes(doc.to_bytes())
+    assert restored.text == doc.text
+    assert nlp.get_pipe("cg_names").table.text(doc, 2, 3) == "BinaryConnect"
 
 
 def test_lemmatizer_option_works_offline():

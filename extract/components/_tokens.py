@@ -21,7 +21,6 @@ Examples
 from __future__ import annotations
 
 import re
-from array import array
 from typing import NamedTuple
 
 import numpy as np
@@ -170,11 +169,12 @@ class TokenTable:
             return got[0], got[1]
         columns = doc.to_array(_ARRAY_ATTRS).T
         orths = columns[0].tolist()
-        # The other columns are read at a few positions only (span edges, hyphens): packed
-        # arrays give Python ints on access, instead of lists of all of them made up front.
+        # The other columns are read at a few positions only (span edges, hyphens), so they
+        # are kept packed as bytes (see offsets) instead of lists of Python ints made up
+        # front; bytes also keep doc.user_data serialisable (Doc.to_bytes, DocBin).
         spaces = columns[1].astype(np.uint8).tobytes()
-        starts = array("Q", columns[2].tobytes())
-        ends = array("Q", (columns[2] + columns[3]).tobytes())
+        starts = columns[2].tobytes()
+        ends = (columns[2] + columns[3]).tobytes()
         out = list(map(self._cache.get, orths))
         if not all(out):  # a word not seen before (a TokInfo is a non-empty tuple, so true)
             strings = doc.vocab.strings
@@ -205,11 +205,12 @@ class TokenTable:
         self.infos(doc)
         return doc.user_data[_KEY][4]
 
-    def offsets(self, doc) -> tuple[array, array]:
+    def offsets(self, doc) -> tuple[memoryview, memoryview]:
         """Character start and end of every token (computed with :meth:`infos`)."""
         self.infos(doc)
         got = doc.user_data[_KEY]
-        return got[2], got[3]
+        # Views of the packed uint64 columns: indexing one gives a Python int.
+        return memoryview(got[2]).cast("Q"), memoryview(got[3]).cast("Q")
 
     def _compute(self, text: str) -> TokInfo:
         lower = text.lower()
