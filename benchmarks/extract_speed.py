@@ -28,7 +28,7 @@ import time
 import pandas as pd
 
 from conceptgraph.extract import load
-from conceptgraph.extract.nlp import TOKENIZER_CACHE, build_nlp, extract_mentions
+from conceptgraph.extract.nlp import TOKENIZER_CACHE, build_nlp, document_text, extract_mentions
 
 
 def corpus(n: int | None, path: str | None = None) -> pd.DataFrame:
@@ -45,7 +45,7 @@ def corpus(n: int | None, path: str | None = None) -> pd.DataFrame:
 
 def texts(papers: pd.DataFrame) -> list[str]:
     """What the pipeline reads of each paper: title and abstract, as ``extract_mentions`` joins them."""
-    return [t + "\n\n" + b if t else b for t, b in zip(papers["title"], papers["abstract"])]
+    return [document_text(t, b) for t, b in zip(papers["title"], papers["abstract"])]
 
 
 def main(argv=None) -> int:

@@ -130,6 +130,15 @@ def latin_script_only(text: str) -> str:
     return _NON_LATIN.sub(" ", text)
 
 
+def document_text(title: str, abstract: str) -> str:
+    """The text the pipeline reads for one paper: title and abstract, or the abstract alone.
+
+    >>> document_text("DARTS", "We search."), document_text("", "We search.")
+    ('DARTS\\n\\nWe search.', 'We search.')
+    """
+    return title + _SEP + abstract if title else abstract
+
+
 def _docs(papers: pd.DataFrame, nlp: Language, batch_size: int | None):
     """Yield (paper_id, title, text, doc) for every paper with an abstract.
 
@@ -145,7 +154,7 @@ def _docs(papers: pd.DataFrame, nlp: Language, batch_size: int | None):
             if not isinstance(abstract, str):
                 continue
             title = title if isinstance(title, str) else ""
-            text = title + _SEP + abstract if title else abstract
+            text = document_text(title, abstract)
             read = latin_script_only(text) if lang != "en" else text
             doc = nlp.make_doc(read)
             doc.user_data[TEXT_KEY] = read
