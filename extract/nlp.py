@@ -142,8 +142,8 @@ def document_text(title: str, abstract: str) -> str:
 def _docs(papers: pd.DataFrame, nlp: Language, batch_size: int | None):
     """Yield (paper_id, title, text, doc) for every paper with an abstract.
 
-    ``text`` is ``title + "\\n\\n" + abstract`` (or the abstract alone), as the input has
-    it; ``doc`` is made from it with non-Latin script blanked out (same offsets).
+    ``text`` is :func:`document_text` of the paper, as the input has it; ``doc`` is made
+    from it with non-Latin script blanked out (same offsets).
 
     Documents are tokenised here so that ``doc.user_data["cg_title_tokens"]`` can
     tell the components where the title ends before the pipeline runs.
