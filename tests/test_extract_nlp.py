@@ -152,6 +152,35 @@ def test_darts_and_nas_with_long_forms(sample):
 
 # ---------------------------------------------------------------- components
 
+@pytest.mark.parametrize("text, tokens", [
+    ("methods (e.g., ResNet) and", ["methods", "(", "e.g.", ",", "ResNet", ")", "and"]),
+    ("i.e. the Ph.D. thesis", ["i.e.", "the", "Ph.D.", "thesis"]),
+    ("the engine 's index and/or the model's", ["the", "engine", "'s", "index", "and/or", "the", "model", "'s"]),
+    ("``deep'' nets", ["`", "`", "deep", "''", "nets"]),
+    ("ImageNet-1K.", ["ImageNet-1K", "."]),
+    # spaCy's emoticon exceptions would glue these brackets to their neighbours ("):", "8)").
+    ("Transformers (APT): see Section 8)", ["Transformers", "(", "APT", ")", ":", "see", "Section", "8", ")"]),
+])
+def test_tokenizer_of_abstracts(nlp, text, tokens):
+    assert [t.text for t in nlp.make_doc(text)] == tokens
+
+
+def test_tokenizer_has_no_exceptions_for_the_extra_pass(nlp):
+    # An exception with an affix or a space is looked for in an extra pass over every
+    # document and stops spaCy caching the rest of it (see _scientific_tokenizer).
+    tok = nlp.tokenizer
+    affixed = [t for t in tok.rules if " " in t or tok.find_prefix(t) or tok.find_suffix(t) or tok.find_infix(t)]
+    assert affixed == []
+    assert "cannot" in tok.rules  # the plain exceptions stay
+    copy = spacy.blank("en").tokenizer.from_bytes(tok.to_bytes())  # and the tokenizer still serialises
+    assert [t.text for t in copy("(e.g., APT):")] == ["(", "e.g.", ",", "APT", ")", ":"]
+
+
+def test_definition_before_a_colon(nlp):
+    m, _ = extract_mentions(papers_of("We present Adaptive Pruning Transformers (APT): a method."), nlp=nlp)
+    assert set(m.concept_id) == {"adaptive-pruning-transformer"} and len(m) == 2
+
+
 def test_abbreviation_pair_within_abstract(nlp):
     papers = papers_of("We propose a densely connected bidirectional LSTM (DC-Bi-LSTM) for sentences. "
                        "The DC-Bi-LSTM is deep.")
