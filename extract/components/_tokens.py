@@ -24,7 +24,7 @@ import re
 from typing import NamedTuple
 
 import numpy as np
-from spacy.attrs import IDX, LENGTH, ORTH, SPACY
+from spacy.attrs import IDX, ORTH, SPACY
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Span
 from spacy.util import minibatch
@@ -33,7 +33,7 @@ from ._resources import common_words, heads, pattern_list, singular, verb_only_w
 
 BOUNDARY, HYPHEN, WORD, NUMBER = 0, 1, 2, 3
 _KEY = "cg_token_infos"
-_ARRAY_ATTRS = [ORTH, SPACY, IDX, LENGTH]
+_ARRAY_ATTRS = [ORTH, SPACY, IDX]
 # The text the doc was made from, set by whoever made it: ``doc.text`` rebuilds the
 # string from the tokens, which costs about half as much as tokenising it.
 TEXT_KEY = "cg_text"
@@ -174,7 +174,11 @@ class TokenTable:
         # front; bytes also keep doc.user_data serialisable (Doc.to_bytes, DocBin).
         spaces = columns[1].astype(np.uint8).tobytes()
         starts = columns[2].tobytes()
-        ends = (columns[2] + columns[3]).tobytes()
+        # A token ends where the next one starts, less its trailing space (one column fewer to read).
+        ends = np.empty_like(columns[2])
+        ends[:-1] = columns[2][1:]
+        ends[-1:] = len(self.doc_text(doc))
+        ends = (ends - columns[1]).tobytes()
         out = list(map(self._cache.get, orths))
         if not all(out):  # a word not seen before (a TokInfo is a non-empty tuple, so true)
             strings = doc.vocab.strings
