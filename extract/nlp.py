@@ -105,15 +105,19 @@ def build_nlp(model: str | None = None, lexicon_paths=(), disable=(), lemmatizer
     return nlp
 
 
+# An exception kept as one token: letters, digits, apostrophes, periods, slashes ("e.g.", "'s").
+_WORD_LIKE = re.compile(r"[\w'’‘./]*[^\W\d_'’‘][\w'’‘./]*|[’'‘]+")
+
+
 def _scientific_tokenizer(nlp: Language) -> None:
     """Adapt the English tokenizer of the blank pipeline to abstracts.
 
     * "ImageNet-1K", "JFT-300M" stay whole: English splits unit suffixes (1 K, 300 M) off
       numbers. A sentence-final period after such a name is split off ("ImageNet-1K.").
-    * spaCy's English exceptions hold some 370 strings with punctuation in them ("e.g.", "'s",
+    * spaCy's English exceptions hold 366 strings with punctuation in them ("e.g.", "'s",
       ":)", "8)", "):"), which spaCy looks for in an extra pass over every document, and one of
       which in a document stops the tokenizer from caching any later word of it (spaCy keeps no
-      cache entry after a special case): on abstracts, that made tokenising half as fast. They
+      cache entry after a special case): on abstracts, tokenising cost half as much again. They
       are taken out of the exceptions. The word-like ones ("e.g.", "Ph.D.", "'s", "and/or")
       stay one token by ``token_match`` and, for a period, by suffix rules that do not split it
       off them; the emoticons are split, which is right for scientific text ("(AdaPT):" gave
@@ -138,12 +142,9 @@ def _scientific_tokenizer(nlp: Language) -> None:
     guard = "".join(f"(?<!^(?:{'|'.join(words)}))" for words in by_length.values())
     suffixes = [s[:-2] + guard + s[-2:] if s.endswith(r"\.") else s for s in suffixes]
     tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
-    tokenizer.token_match = re.compile("(?:" + "|".join(map(re.escape, whole)) + ")$").match
+    if whole:
+        tokenizer.token_match = re.compile("(?:" + "|".join(map(re.escape, whole)) + ")$").match
     tokenizer.rules = {text: tokens for text, tokens in rules.items() if text not in affixed}
-
-
-# An exception kept as one token: letters, digits, apostrophes, periods, slashes ("e.g.", "'s").
-_WORD_LIKE = re.compile(r"[\w'’‘./]*[^\W\d_'’‘][\w'’‘./]*|[’'‘]+")
 
 
 # Characters outside Latin, Greek and common punctuation/symbol blocks (CJK, kana, Hangul, ...).

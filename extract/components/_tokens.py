@@ -176,9 +176,10 @@ class TokenTable:
         starts = columns[2].tobytes()
         # A token ends where the next one starts, less its trailing space (one column fewer to read).
         ends = np.empty_like(columns[2])
-        ends[:-1] = columns[2][1:]
-        ends[-1:] = len(self.doc_text(doc))
-        ends = (ends - columns[1]).tobytes()
+        ends[:-1] = columns[2][1:] - columns[1][:-1]
+        if orths:
+            ends[-1] = columns[2][-1] + len(doc[-1])
+        ends = ends.tobytes()
         out = list(map(self._cache.get, orths))
         if not all(out):  # a word not seen before (a TokInfo is a non-empty tuple, so true)
             strings = doc.vocab.strings
