@@ -33,6 +33,7 @@ import pandas as pd
 import pyarrow as pa
 import spacy
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 
 from . import components  # noqa: F401 - registers the cg_* factories
 from .components._resources import Lexicon, norm_key
@@ -106,7 +107,7 @@ def build_nlp(model: str | None = None, lexicon_paths=(), disable=(), lemmatizer
 
 
 # An exception kept as one token: letters, digits, apostrophes, periods, slashes ("e.g.", "'s").
-_WORD_LIKE = re.compile(r"[\w'’‘./]*[^\W\d_'’‘][\w'’‘./]*|[’'‘]+")
+_WORD_LIKE = re.compile(r"[\w'’‘./]*[^\W\d_][\w'’‘./]*|['’‘]+")
 
 
 def _scientific_tokenizer(nlp: Language) -> None:
@@ -127,12 +128,11 @@ def _scientific_tokenizer(nlp: Language) -> None:
     # "''" (a LaTeX closing quote) is one suffix, as the exception made it; "ImageNet-1K." loses its period.
     suffixes = ["''", "’’", *(s for s in nlp.Defaults.suffixes if "km|km²" not in s), r"(?<=\d[A-Za-z])\."]
     splits_suffix = spacy.util.compile_suffix_regex(suffixes).search
-    rules = dict(tokenizer.rules)
+    rules = tokenizer.rules
     # The exceptions of the extra pass: those with an affix or a space (spaCy's own test).
     affixed = {text for text in rules if " " in text or tokenizer.find_prefix(text)
                or tokenizer.find_infix(text) or splits_suffix(text)}
-    whole = sorted((text for text in affixed if len(rules[text]) == 1 and _WORD_LIKE.fullmatch(text)),
-                   key=lambda text: (-len(text), text))
+    whole = sorted(text for text in affixed if len(rules[text]) == 1 and _WORD_LIKE.fullmatch(text))
     by_length: dict[int, list[str]] = {}
     for text in whole:
         if text.endswith("."):
@@ -141,10 +141,12 @@ def _scientific_tokenizer(nlp: Language) -> None:
     # before token_match sees "e.g.". One fixed-width look-behind per length.
     guard = "".join(f"(?<!^(?:{'|'.join(words)}))" for words in by_length.values())
     suffixes = [s[:-2] + guard + s[-2:] if s.endswith(r"\.") else s for s in suffixes]
-    tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
-    if whole:
-        tokenizer.token_match = re.compile("(?:" + "|".join(map(re.escape, whole)) + ")$").match
-    tokenizer.rules = {text: tokens for text, tokens in rules.items() if text not in affixed}
+    # A new tokenizer loads its exceptions once; each setter of the old one reloads them all.
+    nlp.tokenizer = Tokenizer(
+        nlp.vocab, rules={text: tokens for text, tokens in rules.items() if text not in affixed},
+        prefix_search=tokenizer.prefix_search, suffix_search=spacy.util.compile_suffix_regex(suffixes).search,
+        infix_finditer=tokenizer.infix_finditer, url_match=tokenizer.url_match,
+        token_match=re.compile("(?:" + "|".join(map(re.escape, whole)) + ")$").match if whole else None)
 
 
 # Characters outside Latin, Greek and common punctuation/symbol blocks (CJK, kana, Hangul, ...).
