@@ -346,3 +346,27 @@ def test_directed_citation_graph(browser, tmp_path, n):
     browser.execute("cg.select(arguments[0])", node_index(browser, hub))
     assert "citation" in text_of(browser, "#cg-panel").lower()
     assert_clean(browser)
+
+
+@pytest.mark.parametrize("untick", ["type", "generic"])
+def test_switching_view_after_a_concept_filter(browser, sample, untick):
+    """Issue 21 item 2: unticking a concept type (or generic concepts) then switching view jammed the page."""
+    gs, path = sample
+    open_page(browser, path)
+    for target in ("papers", "bipartite"):
+        browser.click(browser.find('#cg-views button[data-view="concepts"]'))
+        browser.wait_for("cg.view() === 'concepts'")
+        if untick == "type":
+            browser.click(browser.find('#cg-legend label[title="method"] input'))
+        else:
+            browser.click(browser.find('#cg-legend label[title="generic concepts (pale)"] input'))
+        assert browser.execute("return cg.stats().nodes") < gs["concepts"].number_of_nodes()
+        browser.click(browser.find(f'#cg-views button[data-view="{target}"]'))
+        browser.wait_for(f"cg.view() === '{target}' && cg.stats().nodes > 0", timeout=5)
+        pressed = browser.execute("return document.querySelector('#cg-views [aria-pressed=true]').dataset.view")
+        assert pressed == target
+        # back on the concepts view its filter is still applied and the page still answers
+        browser.click(browser.find('#cg-views button[data-view="concepts"]'))
+        browser.wait_for("cg.view() === 'concepts'", timeout=5)
+        browser.click(browser.find("#cg-legend .cg-sec:last-child .cg-linkbtn"))  # reset all filters
+    assert_clean(browser)

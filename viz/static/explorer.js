@@ -470,7 +470,7 @@
     var v = DATA.views.filter(function (x) { return x.name === name; })[0];
     if (!v) return;
     if (cur && network) {
-      network.storePositions();
+      keepPositions(cur);
       network.destroy();
       network = null;
     }
@@ -544,10 +544,22 @@
     updateStats();
   }
 
+  /* Positions of the drawn nodes back into the view's DataSet (after dragging or physics).
+   * Not vis's storePositions(): it reads every node of the DataSet, and nodes hidden by a
+   * filter have no position in the network, so it threw and the view switch stopped half-way. */
+  function keepPositions(st) {
+    var body = network.body.nodes, upd = [];
+    network.body.nodeIndices.forEach(function (id) {
+      var p = body[id];
+      if (p) upd.push({ id: id, x: p.x, y: p.y });
+    });
+    st.nodes.update(upd);
+  }
+
   // ------------------------------------------------------------------ filters
   function applyFilters() {
     var st = cur;
-    if (network && st.physicsOn) { network.storePositions(); }
+    if (network && st.physicsOn) keepPositions(st);
     for (var i = 0; i < st.n; i++) {
       var m = st.meta[i], on = st.clusterOn[m.cluster];
       if (on && m.kind === "concept") on = st.typeOn[m.type] !== false && (st.showGeneric || !m.generic);
