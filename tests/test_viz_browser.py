@@ -370,3 +370,48 @@ def test_switching_view_after_a_concept_filter(browser, sample, untick):
         browser.wait_for("cg.view() === 'concepts'", timeout=5)
         browser.click(browser.find("#cg-legend .cg-sec:last-child .cg-linkbtn"))  # reset all filters
     assert_clean(browser)
+
+
+OBJECT_KEYS = ["constructor", "CONSTRUCTOR", "__proto__", "toString", "hasOwnProperty", "valueOf"]
+
+
+def test_corpus_strings_that_name_object_properties(browser, tmp_path):
+    """Issue 22 item 4: "We propose CONSTRUCTOR" made the page throw ``list.push is not a function``."""
+    G = nx.Graph()
+    for i, word in enumerate(OBJECT_KEYS):
+        G.add_node(word, kind="paper", title=f"We propose {word}", label=word, year=2020, cluster=word,
+                   cluster_label=word, pagerank=0.1, concepts="; ".join(OBJECT_KEYS[i:] + OBJECT_KEYS[:i]))
+        G.add_node(f"c:{word}", kind="concept", label=word, type=word if i % 2 else "method",
+                   n_papers=2, cluster=word, cluster_label=word, pagerank=0.05)
+        G.add_edge(word, f"c:{word}", kind=word, weight=1.0, evidence=word)
+    for a, b in zip(OBJECT_KEYS, OBJECT_KEYS[1:]):
+        G.add_edge(a, b, kind="concept", weight=2.0, evidence="shared concepts: " + a)
+    papers = G.subgraph([w for w in OBJECT_KEYS]).copy()
+    path = tmp_path / "keys.html"
+    render_html({"papers": papers, "bipartite": G}, path)
+    open_page(browser, path, timeout=10)
+    # a concept only named in papers (papers view): its papers are found and highlighted
+    browser.execute("cg.search('CONSTRUCTOR')")
+    browser.wait_for("!document.getElementById('cg-panel').hidden")
+    assert browser.execute("return cg.network().getSelectedNodes().length") >= 1
+    browser.execute("cg.select(0)")
+    assert "We propose" in text_of(browser, "#cg-panel h2")
+    browser.execute("cg.setView('bipartite')")
+    for word in OBJECT_KEYS:
+        assert browser.execute("return cg.search(arguments[0])", word) is not None
+    # nothing leaked into the shared prototype
+    assert browser.execute("return [Object.keys(Object.prototype).length, ({}).constructor === Object,"
+                           " Object.getPrototypeOf({}) === Object.prototype]") == [0, True, True]
+    assert_clean(browser)
+
+
+def test_an_error_while_drawing_shows_a_message(browser, tmp_path):
+    path = tmp_path / "broken.html"
+    page = render_html(synthetic_graphs(30, seed=3)["papers"])
+    start = page.index('<script type="application/json" id="cg-data">') + len('<script type="application/json" id="cg-data">')
+    path.write_text(page[:start] + "{not json" + page[start:], encoding="utf-8")
+    browser.get(path.resolve().as_uri())
+    browser.wait_for("document.documentElement.getAttribute('data-cg-error')", timeout=10)
+    assert text_of(browser, "#cg-loading").startswith("The map could not be drawn: ")
+    assert browser.execute("return getComputedStyle(document.getElementById('cg-loading')).display") != "none"
+    browser.logs("browser")

@@ -4,16 +4,36 @@
 (function () {
   "use strict";
 
+  /* Any error while the map is built or drawn (also later, in vis-network's frames and in
+   * event handlers) replaces the spinner with a message instead of leaving it spinning. */
+  function failed(message) {
+    var box = document.getElementById("cg-loading");
+    box.classList.remove("cg-done");
+    box.classList.add("cg-failed");
+    box.textContent = "The map could not be drawn: " + message;
+    document.documentElement.setAttribute("data-cg-error", "1");
+  }
+  window.addEventListener("error", function (ev) {
+    failed(ev.error && ev.error.message ? ev.error.message : String(ev.message));
+  });
+  /* Tables keyed by corpus strings (concept labels, ids, types, link kinds) have no
+   * prototype: a concept named "constructor" or "__proto__" is an ordinary key. */
+  function dict(init) {
+    var d = Object.create(null);
+    if (init) Object.keys(init).forEach(function (k) { d[k] = init[k]; });
+    return d;
+  }
+
   var T0 = performance.now();
   var DATA = JSON.parse(document.getElementById("cg-data").textContent);
   var timings = { script: Math.round(T0), parse: Math.round(performance.now() - T0) };
   var SVGNS = "http://www.w3.org/2000/svg"; // an XML namespace name, never fetched
   var FONT = "#1d2433", HILITE = "rgba(29,36,51,0.72)";
-  var KIND_ORDER = { "citation": 0, "inferred-citation": 1, "concept": 2, "cooccurrence": 3, "mention": 4 };
-  var KIND_TEXT = {
+  var KIND_ORDER = dict({ "citation": 0, "inferred-citation": 1, "concept": 2, "cooccurrence": 3, "mention": 4 });
+  var KIND_TEXT = dict({
     "concept": "shared concepts", "citation": "citation", "inferred-citation": "inferred citation",
     "cooccurrence": "co-occurrence", "mention": "mention"
-  };
+  });
   var DIM_EDGE_LIMIT = 6000, ANIMATE_MAX_NODES = 1500, MOVING_EDGE_LIMIT = 6000;
 
   function $(id) { return document.getElementById(id); }
@@ -52,7 +72,7 @@
   function plural(n, one, many) { return fmt(n) + " " + (n === 1 ? one : (many || one + "s")); }
   function swatch(colour) { return el("span", { cls: "cg-sw", style: { background: colour } }); }
 
-  var SHAPE_PATHS = {
+  var SHAPE_PATHS = dict({
     dot: ["circle", { cx: 8, cy: 8, r: 6 }],
     diamond: ["path", { d: "M8 1.2L14.8 8 8 14.8 1.2 8Z" }],
     square: ["rect", { x: 2.5, y: 2.5, width: 11, height: 11 }],
@@ -60,7 +80,7 @@
     triangle: ["path", { d: "M8 1.8l6.6 12H1.4Z" }],
     triangleDown: ["path", { d: "M1.4 2.5h13.2L8 14.2Z" }],
     star: ["path", { d: "M8 1.2l1.9 4.4 4.8.4-3.6 3.1 1.1 4.7L8 11.3l-4.2 2.5 1.1-4.7L1.3 6l4.8-.4Z" }]
-  };
+  });
   function shapeIcon(shape, colour) {
     var s = svgEl("svg", { viewBox: "0 0 16 16", "class": "cg-shape", "aria-hidden": "true" });
     var p = SHAPE_PATHS[shape] || SHAPE_PATHS.dot;
@@ -96,11 +116,11 @@
   }
 
   // ------------------------------------------------------------------ cross-view indexes
-  var conceptPapers = {};  // lower-case concept label -> [{view, id, title, colour}]
-  var byId = {};           // view name -> {original id string -> index}
-  var byLabel = {};        // view name -> {lower-case concept label -> index}
+  var conceptPapers = dict();  // lower-case concept label -> paper indexes in list.view
+  var byId = dict();           // view name -> {original id string -> index}
+  var byLabel = dict();        // view name -> {lower-case concept label -> index}
   DATA.views.forEach(function (v) {
-    var ids = byId[v.name] = {}, labels = byLabel[v.name] = {};
+    var ids = byId[v.name] = dict(), labels = byLabel[v.name] = dict();
     v.meta.forEach(function (m, i) {
       ids[m.id] = i;
       if (m.kind === "concept") {
@@ -116,7 +136,7 @@
   });
 
   // ------------------------------------------------------------------ state
-  var states = {}, cur = null, network = null, selected = null;
+  var states = dict(), cur = null, network = null, selected = null;
   var colourMode = DATA.colourBy === "year" ? "year" : "cluster";
   var cg = window.cg = {
     ready: false, readyMs: null, data: DATA, timings: timings,
@@ -149,13 +169,13 @@
     var st = {
       v: v, n: n, meta: v.meta, em: v.edgeMeta, positioned: false, canvasEdges: canvasEdges,
       clusterOn: v.clusters.map(function () { return true; }),
-      typeOn: {}, kindOn: {}, showGeneric: true, yearFrom: null, yearTo: null,
+      typeOn: dict(), kindOn: dict(), showGeneric: true, yearFrom: null, yearTo: null,
       visible: new Uint8Array(n), dimmed: new Uint8Array(n), edgeDimmed: null,
       focus: null, hiEdges: null, drawnEdges: 0
     };
     st.visible.fill(1);
     v.types.forEach(function (t) { st.typeOn[t.type] = true; });
-    st.kindStyle = {};
+    st.kindStyle = dict();
     // dense maps: fade the plain (non-citation) links so the structure shows through
     var fade = Math.max(0.25, Math.min(1, 4 * Math.max(n, 1) / Math.max(v.edges.length, 1)));
     v.edgeKinds.forEach(function (k) {
@@ -199,7 +219,7 @@
       });
     } else {
       // batches for the canvas edge layer: one path per (kind, width step)
-      var batches = {};
+      var batches = dict();
       v.edges.forEach(function (e, k) {
         var w = Math.round(e.width * 2) / 2, key = e.kind + "|" + w;
         (batches[key] || (batches[key] = { kind: e.kind, width: w, idx: [] })).idx.push(k);
@@ -629,7 +649,7 @@
   function buildLegend() {
     var st = cur, v = st.v, body = $("cg-legend-body");
     body.replaceChildren();
-    st.legendRows = { clusters: [], types: {}, kinds: {} };
+    st.legendRows = { clusters: [], types: dict(), kinds: dict() };
 
     // colour = cluster | year
     var byYear = st.colouredAs === "year";
@@ -776,7 +796,7 @@
     o = o || {};
     var W = 330, H = 96, top = 14, bottom = 18, left = 4, right = 4;
     var first = counts[0][0], last = counts[counts.length - 1][0], span = last - first + 1;
-    var max = 0, byYear = {};
+    var max = 0, byYear = dict();
     counts.forEach(function (p) { byYear[p[0]] = p[1]; if (p[1] > max) max = p[1]; });
     var svg = svgEl("svg", { viewBox: "0 0 " + W + " " + H, "class": "cg-timeline", role: "img",
       "aria-label": (o.what || "Papers") + " per year, " + first + "–" + last });
@@ -956,7 +976,7 @@
     return "";
   }
   function neighbourList(i, limit) {
-    var seen = {}, items = [];
+    var seen = dict(), items = [];
     cur.adj[i].forEach(function (p) {
       var j = p[0], k = p[1], e = cur.em[k];
       var item = seen[j];
@@ -975,7 +995,8 @@
       var li = el("li", null, el("div", { cls: "cg-nb" }, swatch(c.colour),
         el("button", { cls: "cg-go", type: "button", text: m.title, title: m.title, onclick: function () { selectNode(it.j, { focus: true }); } }),
         el("span", { cls: "cg-w", text: "w " + (+it.w.toFixed(2)) })));
-      it.edges.sort(function (x, y) { return (KIND_ORDER[cur.em[x].kind] || 9) - (KIND_ORDER[cur.em[y].kind] || 9); });
+      var order = function (k) { var kind = cur.em[k].kind; return kind in KIND_ORDER ? KIND_ORDER[kind] : 9; };
+      it.edges.sort(function (x, y) { return order(x) - order(y); });
       it.edges.forEach(function (k) {
         var e = cur.em[k], w = why(k, i, it.j);
         li.appendChild(el("div", { cls: "cg-why" }, el("span", { cls: "cg-kind k-" + e.kind, text: KIND_TEXT[e.kind] || e.kind }), w));
@@ -1248,10 +1269,5 @@
     setView(DATA.initial);
   }
 
-  try {
-    init();
-  } catch (err) {
-    $("cg-loading").textContent = "The map could not be drawn: " + (err && err.message ? err.message : String(err));
-    throw err;
-  }
+  init();
 })();
