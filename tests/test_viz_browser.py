@@ -415,3 +415,13 @@ def test_an_error_while_drawing_shows_a_message(browser, tmp_path):
     assert text_of(browser, "#cg-loading").startswith("The map could not be drawn: ")
     assert browser.execute("return getComputedStyle(document.getElementById('cg-loading')).display") != "none"
     browser.logs("browser")
+
+
+def test_policy_blocks_an_injected_inline_script(browser, tmp_path):
+    page = render_html(synthetic_graphs(30, seed=3)["papers"])
+    path = tmp_path / "injected.html"
+    path.write_text(page.replace("<body>", "<body><script>window.__injected = 1;</script>", 1), encoding="utf-8")
+    open_page(browser, path, timeout=10)  # our own scripts run (allowed by their hashes) ...
+    assert browser.execute("return window.__injected === undefined")  # ... the injected one does not
+    refused = [e for e in browser.logs("browser") if "Content Security Policy" in e.get("message", "")]
+    assert len(refused) == 1, refused

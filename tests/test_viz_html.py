@@ -89,6 +89,21 @@ def test_page_is_offline():
     assert "default-src 'none'" in html  # Content-Security-Policy: the browser itself refuses to fetch
 
 
+def test_policy_allows_our_scripts_by_hash_only():
+    """Issue 22 item 15: ``script-src 'unsafe-inline'`` let any injected inline script run."""
+    import base64
+    import hashlib
+
+    html = render_html(paper_graph())
+    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html).group(1)
+    script_src = next(d for d in policy.split(";") if d.strip().startswith("script-src")).split()[1:]
+    assert "'unsafe-inline'" not in script_src and "'unsafe-eval'" not in script_src
+    classic = re.findall(r"<script>(.*?)</script>", html, re.S)
+    assert len(classic) == 2
+    assert script_src == ["'sha256-" + base64.b64encode(hashlib.sha256(js.encode()).digest()).decode() + "'"
+                          for js in classic]
+
+
 def test_deterministic_and_independent_of_insertion_order():
     G = paper_graph()
     a = render_html(G)
