@@ -311,13 +311,12 @@ def test_capped_map_says_what_was_left_out(browser, tmp_path):
 
 
 def test_show_output_runs_inside_a_sandboxed_iframe(browser, tmp_path):
-    pytest.importorskip("IPython")
     from conceptgraph.viz import show
 
     G = synthetic_graphs(40, seed=4)["papers"]
     page = tmp_path / "notebook.html"
     page.write_text("<!DOCTYPE html><html><head><meta charset='utf-8'><title>nb</title></head><body>"
-                    + show(G, height=600).data + "</body></html>", encoding="utf-8")
+                    + show(G, height=600)._repr_html_() + "</body></html>", encoding="utf-8")
     browser.logs("performance")
     browser.get(page.resolve().as_uri())
     browser.switch_to_frame(browser.find("iframe"))

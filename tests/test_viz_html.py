@@ -237,12 +237,25 @@ def test_layout_is_seeded_and_separates_clusters():
     assert len(set(a.values())) == len(a)  # no two nodes on the same spot
 
 
-def test_show_displays_an_iframe():
-    pytest.importorskip("IPython")
-    obj = show(paper_graph(), height=500)
-    assert obj.data.startswith("<iframe srcdoc=\"&lt;!DOCTYPE html&gt;")
-    assert "height:500px" in obj.data
-    assert "<script" not in obj.data  # the whole page is an escaped attribute value
+def test_show_returns_an_iframe_and_displays_nothing():
+    """Issue 21 item 4: show() displayed the map and returned it too, so each cell held two copies."""
+    IPython = pytest.importorskip("IPython")
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    try:
+        calls = []
+        shell.display_pub.publish = lambda *a, **k: calls.append(a)
+        obj = show(paper_graph(), height=500)
+        assert calls == []  # nothing displayed as a side effect ...
+        html = obj._repr_html_()  # ... the cell's value is drawn, once
+    finally:
+        InteractiveShell.clear_instance()
+    assert html == obj.data
+    assert html.startswith("<iframe srcdoc=\"&lt;!DOCTYPE html&gt;")
+    assert "height:500px" in html
+    assert "<script" not in html  # the whole page is an escaped attribute value
+    assert IPython.get_ipython() is None
 
 
 def test_viz_never_imports_extract():

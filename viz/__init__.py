@@ -6,7 +6,7 @@
 
 Takes networkx graphs only (it never imports ``conceptgraph.extract``).
 """
-from .html import (DEFAULT_MAX_EDGES, DEFAULT_MAX_NODES, PHYSICS_MAX_NODES, VIEWS, render_html,
+from .html import (DEFAULT_MAX_EDGES, DEFAULT_MAX_NODES, PHYSICS_MAX_NODES, VIEWS, MapFrame, render_html,
                    show)
 
-__all__ = ["render_html", "show", "VIEWS", "PHYSICS_MAX_NODES", "DEFAULT_MAX_NODES", "DEFAULT_MAX_EDGES"]
+__all__ = ["render_html", "show", "MapFrame", "VIEWS", "PHYSICS_MAX_NODES", "DEFAULT_MAX_NODES", "DEFAULT_MAX_EDGES"]

@@ -51,7 +51,7 @@ from ..outputs import write_text
 from .layout import island_layout
 
 __all__ = [
-    "render_html", "show", "VIEWS", "PHYSICS_MAX_NODES", "DEFAULT_MAX_NODES",
+    "render_html", "show", "MapFrame", "VIEWS", "PHYSICS_MAX_NODES", "DEFAULT_MAX_NODES",
     "DEFAULT_MAX_EDGES", "PALETTE", "SHAPES", "YEAR_SCALE", "NO_YEAR_COLOUR", "year_colour",
 ]
 
@@ -197,29 +197,39 @@ def render_html(graph, path=None, *, title: str = "conceptgraph", view: str = "p
     return text
 
 
-def show(graph, *, height: int = 720, **kw):
-    """Display the map inline in Jupyter (an ``<iframe srcdoc>``; nothing is fetched).
+class MapFrame:
+    """A map for a notebook cell: Jupyter shows it through :meth:`_repr_html_`.
 
-    Keyword arguments go to :func:`render_html`. Returns the
-    ``IPython.display.HTML`` object (also displayed when IPython is running).
+    ``data`` is the ``<iframe srcdoc>`` markup (the whole page escaped as one
+    attribute value), ``page`` the page itself.
     """
-    from IPython import get_ipython  # only needed inside notebooks
-    from IPython.display import HTML, display
 
-    import warnings
+    def __init__(self, page: str, height: int):
+        self.page = page
+        # sandboxed without allow-same-origin: the map runs in an opaque origin,
+        # apart from the notebook
+        self.data = ('<iframe srcdoc="{}" style="width:100%;height:{}px;border:1px solid #d9dde3;'
+                     'border-radius:8px" sandbox="allow-scripts"></iframe>').format(
+            _html.escape(page, quote=True), int(height))
 
-    page = render_html(graph, **kw)
-    # sandboxed without allow-same-origin: the map runs in an opaque origin,
-    # apart from the notebook
-    frame = ('<iframe srcdoc="{}" style="width:100%;height:{}px;border:1px solid #d9dde3;'
-             'border-radius:8px" sandbox="allow-scripts"></iframe>').format(
-        _html.escape(page, quote=True), int(height))
-    with warnings.catch_warnings():  # IPython suggests IFrame, which would need a URL
-        warnings.simplefilter("ignore")
-        obj = HTML(frame)
-    if get_ipython() is not None:  # in a notebook / IPython: show it now
-        display(obj)
-    return obj
+    def _repr_html_(self) -> str:
+        return self.data
+
+    def __repr__(self) -> str:
+        return f"<conceptgraph map, {len(self.page):,} characters; shown as HTML in a notebook>"
+
+
+def show(graph, *, height: int = 720, **kw) -> MapFrame:
+    """The map for a Jupyter cell (an ``<iframe srcdoc>``; nothing is fetched).
+
+    Follows IPython's convention: it returns an object with ``_repr_html_`` and
+    displays nothing itself, so the notebook shows the map once when ``show``
+    ends a cell, and stores one copy. Keyword arguments go to :func:`render_html`.
+
+    >>> frame = show(G, height=600)    # doctest: +SKIP
+    >>> frame                          # the last expression of a cell: drawn inline  # doctest: +SKIP
+    """
+    return MapFrame(render_html(graph, **kw), height)
 
 
 # --------------------------------------------------------------------------- view preparation
