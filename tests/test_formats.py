@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from conceptgraph.extract import InputError, load
-from conceptgraph.extract.bibliographic import latex_to_text, rebuild_abstract
+from conceptgraph.extract.readers.bibtex import latex_to_text
+from conceptgraph.extract.readers.json_records import rebuild_abstract
 from conceptgraph.extract.readers import READERS, Source, detect_format, parse_year, read_text_file
 from conceptgraph.graph.references import match_references
 
@@ -295,7 +296,7 @@ def test_wos_tab_delimited_export_saved_as_txt(tmp_path):
            "Elman JL, 1990, COGNITIVE SCI, V14, P179", "WOS:A1997YA04500007"]
     path.write_text("\t".join(header) + "\n" + "\t".join(row) + "\n", encoding="utf-8")
     papers = load(path)
-    assert papers.attrs["load_report"]["files"][0]["format"] == "tsv"
+    assert papers.attrs["load_report"]["files"][0]["format"] == "wos-tab"
     rec = papers.iloc[0]
     assert (rec["id"], rec["title"], rec["year"], rec["doi"]) == (
         "WOS:A1997YA04500007", "Long short-term memory", 1997, "10.1162/neco.1997.9.8.1735")
@@ -341,7 +342,9 @@ def test_shared_citeseer_corpus_with_its_citations():
     assert len(edges) > 4000 and set(edges["matched_by"]) == {"id"}
 
 
-@pytest.mark.parametrize("module", ["extract.readers", "extract.bibliographic", "graph.references", "extract.corpus"])
+@pytest.mark.parametrize("module", ["extract.readers.core", "extract.readers.bibtex", "extract.readers.json_records",
+                                    "extract.readers.mapping", "extract.readers.plain_text", "extract.readers.decoding",
+                                    "extract.readers.registry", "graph.references", "extract.corpus"])
 def test_doctests(module):
     import doctest
     import importlib

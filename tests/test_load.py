@@ -8,7 +8,7 @@ import pytest
 import conceptgraph
 from conceptgraph.extract import InputError, load
 from conceptgraph.extract.corpus import detect_language, sample_corpus
-from conceptgraph.extract.readers import text_layout
+from conceptgraph.extract.readers.plain_text import text_layout
 
 
 @pytest.fixture(scope="module")
