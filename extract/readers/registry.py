@@ -62,6 +62,10 @@ class Registry(Mapping):
             return reader
         return decorate
 
+    def unregister(self, name: str) -> None:
+        """Remove a format (one registered for a while, e.g. in a test)."""
+        del self._formats[name]
+
     def format(self, name: str) -> Format:
         return self._formats[name]
 
