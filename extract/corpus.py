@@ -15,9 +15,10 @@ from typing import Iterable
 import pandas as pd
 
 from .readers import MAX_TEXT_CHARS, Citation, InputError, Skip, expand_inputs, read_file
+from .readers.core import author_key
 
 PAPER_COLUMNS = ["id", "title", "abstract", "year", "lang", "doi", "source_file", "source_line",
-                 "references", "cited_by", "merged_from"]
+                 "references", "cited_by", "merged_from", "first_author"]
 
 
 def sample_corpus() -> Path:
@@ -99,28 +100,51 @@ def _abstract_key(abstract: str, normalised: str | None = None) -> str | None:
 
 
 class _Corpus:
-    """Merges raw records into papers as they arrive."""
+    """Merges raw records into papers as they arrive.
+
+    A record is a duplicate of a paper kept before when (in this order):
+
+    1. their DOIs are the same;
+    2. their abstracts are the same (8 words or more) and their titles agree
+       (or one has none), and no DOIs differ;
+    3. their titles are the same (15 characters or more), and no DOIs differ,
+       no years differ and no first authors differ (a field missing on one side
+       agrees): two works called "The Internet of things" from 2002 and 2004
+       are two papers.
+
+    A merge fills every field the kept paper lacks from its duplicate.
+    """
 
     def __init__(self, merge_duplicates: bool = True):
         self.merge_duplicates = merge_duplicates
         self.papers: list[dict] = []
+        self.by_doi: dict[str, int] = {}
         self.by_abstract: dict[str, int] = {}
-        self.by_title: dict[str, int] = {}
+        self.by_title: dict[str, list[int]] = {}
         self.ids: set[str] = set()
         self.aliases: dict[str, str] = {}  # explicit id of a merged record -> id of its paper
 
     def find_duplicate(self, rec: dict, akey: str | None, tkey: str | None, norm_title: str) -> int | None:
+        doi = (rec["doi"] or "").lower()
+        if doi and doi in self.by_doi:
+            return self.by_doi[doi]
+
+        def differ(kept: dict, field: str) -> bool:
+            return bool(rec[field]) and bool(kept[field]) and rec[field] != kept[field]
+
         if akey and akey in self.by_abstract:
             index = self.by_abstract[akey]
-            other = self.papers[index]["title"]
-            if not rec["title"] or not other or normalise_text(other) == norm_title:
-                return index
-        if tkey and tkey in self.by_title:
-            index = self.by_title[tkey]
             kept = self.papers[index]
-            # Records carrying different explicit ids or DOIs are different papers.
-            if rec["doi"] and kept["doi"] and rec["doi"].lower() != kept["doi"].lower():
-                return None
+            if (not rec["title"] or not kept["title"] or normalise_text(kept["title"]) == norm_title) \
+                    and not (doi and kept["doi"] and kept["doi"].lower() != doi):
+                return index
+        for index in self.by_title.get(tkey, ()) if tkey else ():
+            kept = self.papers[index]
+            if doi and kept["doi"] and kept["doi"].lower() != doi:
+                continue
+            if differ(kept, "year") or (rec["first_author"] and kept["first_author"]
+                                        and author_key(rec["first_author"]) != author_key(kept["first_author"])):
+                continue
             return index
         return None
 
@@ -133,15 +157,19 @@ class _Corpus:
         index = self.find_duplicate(rec, *keys, norm_title) if self.merge_duplicates else None
         if index is not None:
             kept = self.papers[index]
-            for field in ("title", "year", "doi", "references", "cited_by"):
+            for field in ("title", "abstract", "year", "doi", "references", "cited_by", "first_author"):
                 if not kept[field] and rec[field]:
                     kept[field] = rec[field]
             if rec["references"] and kept["references"] is not rec["references"]:
                 kept["references"] = sorted(set(kept["references"]) | set(rec["references"]))
+            if rec["cited_by"] and kept["cited_by"] is not rec["cited_by"]:
+                kept["cited_by"] = sorted(set(kept["cited_by"]) | set(rec["cited_by"]))
             kept["merged_from"].append(f"{rec['source_file']}:{rec['source_line']}")
             if rec["id"] and rec["id"] not in self.ids:
                 self.aliases.setdefault(rec["id"], kept["id"])
-            self._index(keys, index)
+            # The kept paper is now also found by the duplicate's keys (and by the texts it gained).
+            self._index(keys, index, rec["doi"])
+            self._index((_abstract_key(kept["abstract"]), _title_key(kept["title"])), index, kept["doi"])
             return kept["id"]
         rec_id = rec["id"] or _digest_id(norm_title, norm_abstract)
         base, n = rec_id, 1
@@ -153,7 +181,7 @@ class _Corpus:
         rec["merged_from"] = []
         self.ids.add(rec_id)
         self.papers.append(rec)
-        self._index(keys, len(self.papers) - 1)
+        self._index(keys, len(self.papers) - 1, rec["doi"])
         return None
 
     def attach_citations(self, links: list) -> None:
@@ -191,12 +219,16 @@ class _Corpus:
         for stats in {id(stats): stats for _, stats in links}.values():
             stats["skips"].sort(key=lambda skip: skip["line"])
 
-    def _index(self, keys: tuple[str | None, str | None], index: int):
+    def _index(self, keys: tuple[str | None, str | None], index: int, doi: str | None):
         akey, tkey = keys
+        if doi:
+            self.by_doi.setdefault(doi.lower(), index)
         if akey:
             self.by_abstract.setdefault(akey, index)
         if tkey:
-            self.by_title.setdefault(tkey, index)
+            same_title = self.by_title.setdefault(tkey, [])
+            if index not in same_title:
+                same_title.append(index)
 
 
 def load(inputs: Iterable[str | Path] | str | Path | None = None, format: str | None = None,
@@ -206,17 +238,19 @@ def load(inputs: Iterable[str | Path] | str | Path | None = None, format: str | 
     Parameters
     ----------
     inputs : path, glob or directory, or a list of them; None reads the bundled sample corpus.
-    format : force a reader: ``text``, ``jsonl``, ``json``, ``csv``, ``tsv``, ``bibtex``, ``ris``,
-        ``wos``, ``scopus``, ``openalex``, ``arxiv``, ``s2``; default: detected per file
+    format : force a reader, by a name of :data:`conceptgraph.extract.readers.READERS` (``text``,
+        ``csv``, ``bibtex``, ``ris``, ``wos``, ``wos-tab``, ``scopus``, ``medline``, ``dimensions``,
+        ``openalex``, ...); default: sniffed per file
         (see :func:`conceptgraph.extract.readers.detect_format`).
-    encoding : text encoding when files are not UTF-8/UTF-16 with BOM.
-    merge_duplicates : merge records of the same paper (same abstract, or same title);
-        when False every record is kept (ids still made unique).
+    encoding : text encoding when files are not UTF-8 or UTF-16/UTF-32 with BOM.
+    merge_duplicates : merge records of the same paper (same DOI; same abstract; or same title
+        with no year, first author or DOI that differs); when False every record is kept
+        (ids still made unique).
 
     Returns
     -------
     DataFrame with columns ``id, title, abstract, year, lang, doi, source_file,
-    source_line, references, cited_by, merged_from``, one row per distinct paper.
+    source_line, references, cited_by, merged_from, first_author``, one row per distinct paper.
     A two-column ``citing,cited`` table (a citation edge list) puts its links
     onto the papers' ``references`` (or ``cited_by`` when only the cited paper
     is in the corpus); its counts are links: kept, merged (given twice) and
@@ -227,7 +261,8 @@ def load(inputs: Iterable[str | Path] | str | Path | None = None, format: str | 
     and ``years_malformed`` (a year value without a year in it, e.g. "in press";
     the first ten are listed per file), every skipped record with its reason,
     and ``files_skipped``: files found in a directory or by a pattern that could
-    not be read at all, with the reason.
+    not be read at all, and what a directory walk left out (hidden files and
+    folders, conceptgraph's own output folders, FIFOs), each with the reason.
 
     Raises
     ------
@@ -245,11 +280,13 @@ def load(inputs: Iterable[str | Path] | str | Path | None = None, format: str | 
         inputs = [sample_corpus()]
     elif isinstance(inputs, (str, Path)):
         inputs = [inputs]
+    inputs = list(inputs)
     corpus = _Corpus(merge_duplicates)
-    files, files_skipped, links = [], [], []
-    for path, name, named in expand_inputs(inputs):
+    files, links = [], []
+    found, files_skipped = expand_inputs(inputs)
+    for path, name, named in found:
         try:
-            files.append(_read_one(corpus, path, name, format, encoding, links))
+            files.append(_read_one(corpus, path, name, format, encoding, links, named))
         except InputError as err:
             # A file named on its own must be readable; one found in a directory
             # or by a pattern is skipped, with its reason in the report.
@@ -265,7 +302,12 @@ def load(inputs: Iterable[str | Path] | str | Path | None = None, format: str | 
     names = [f["file"] for f in files] + [f["file"] for f in files_skipped]
     if totals["read"] == 0:
         if files_skipped and not files:
-            raise InputError(files_skipped[0]["reason"] + (
+            unreadable = [f for f in files_skipped if f["reason"].startswith(f["file"])] or files_skipped
+            message = unreadable[0]["reason"] if unreadable[0]["reason"].startswith(unreadable[0]["file"]) \
+                else f"{unreadable[0]['file']}: {unreadable[0]['reason']}"
+            if len(inputs) == 1 and Path(inputs[0]).is_dir():
+                message = f"{inputs[0]}: directory holds no abstract files; {message}"
+            raise InputError(message + (
                 f" (and {len(files_skipped) - 1} more unreadable files)" if len(files_skipped) > 1 else ""))
         raise InputError(f"{_names(names)}: no records found")
     if papers.empty:
@@ -284,13 +326,13 @@ def _names(names: list[str]) -> str:
 
 
 def _read_one(corpus: _Corpus, path: Path, name: str, format: str | None, encoding: str | None,
-              links: list) -> dict:
+              links: list, named: bool = True) -> dict:
     """Read one file into the corpus; its counts for the load report.
 
     Citation links are put in ``links`` (with this file's counts) to be
     attached once every file is read.
     """
-    fmt, records = read_file(path, name, format, encoding)
+    fmt, records = read_file(path, name, format, encoding, named)
     stats = {"file": name, "format": fmt, "read": 0, "kept": 0, "merged": 0, "skipped": 0,
              "years_missing": 0, "years_malformed": 0, "malformed_years": [], "skips": []}
     for item in records:

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from conceptgraph.extract import InputError, load
-from conceptgraph.extract.bibliographic import latex_to_text, rebuild_abstract
+from conceptgraph.extract.readers.bibtex import latex_to_text
+from conceptgraph.extract.readers.json_records import rebuild_abstract
 from conceptgraph.extract.readers import READERS, Source, detect_format, parse_year, read_text_file
 from conceptgraph.graph.references import match_references
 
@@ -30,6 +31,19 @@ EXPECTED = {  # file: (format, read, kept, skipped)
     "arxiv-metadata-oai-snapshot.json": ("arxiv", 3, 3, 0),
     "s2_batch.json": ("s2", 4, 3, 1),
     "generic.tsv": ("tsv", 3, 3, 0),
+    # Quirks of real exports, written anew (see tests/fixtures/formats/README.md).
+    "pubmed.nbib": ("medline", 3, 3, 0),
+    "ovid_psycinfo.ris": ("ris", 2, 2, 0),
+    "ieee_markup.ris": ("ris", 2, 2, 0),
+    "wos_tab_delimited.txt": ("wos-tab", 4, 4, 0),
+    "scopus_funding.csv": ("scopus", 3, 3, 0),
+    "ieee.csv": ("csv", 2, 2, 0),
+    "lens.csv": ("csv", 2, 2, 0),
+    "openalex_works.csv": ("csv", 3, 3, 0),
+    "dimensions.csv": ("dimensions", 2, 2, 0),
+    "s2orc.jsonl": ("s2", 2, 2, 0),
+    "zotero.json": ("csl-json", 2, 2, 0),
+    "jabref.bib": ("bibtex", 5, 4, 0),
 }
 
 
@@ -43,7 +57,7 @@ def balanced(report):
 
 
 def test_every_fixture_is_listed():
-    assert sorted(p.name for p in FIXTURES.iterdir()) == sorted(EXPECTED)
+    assert sorted(p.name for p in FIXTURES.iterdir() if p.name != "README.md") == sorted(EXPECTED)
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
@@ -64,10 +78,9 @@ def test_fixture_detected_read_and_balanced(name):
 def test_fixture_detected_by_content_whatever_the_extension(name, tmp_path):
     fmt = EXPECTED[name][0]
     text = read_text_file(FIXTURES / name, name)
-    # Exports are often saved as .txt; JSON, BibTeX, RIS and WoS are told by content.
-    if fmt not in ("scopus", "tsv"):
-        assert detect_format(tmp_path / "export.txt", text) == fmt
-        assert detect_format(tmp_path / "export", text) == fmt
+    # Exports are often saved as .txt or under another format's extension: content decides.
+    for other in ("export.txt", "export", "export.ris", "export.csv", "export.scopus", "export.json"):
+        assert detect_format(tmp_path / other, text) == fmt, other
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
@@ -85,13 +98,15 @@ def test_directory_and_glob_of_all_formats(tmp_path):
     report = papers.attrs["load_report"]
     balanced(report)
     assert sorted(Path(f["file"]).name for f in report["files"]) == sorted(EXPECTED)
+    assert [Path(f["file"]).name for f in report["files_skipped"]] == ["README.md"]
     assert report["read"] == sum(e[1] for e in EXPECTED.values())
     # The same paper in several exports is one paper ("Deep learning": BibTeX, WoS, OpenAlex).
     assert report["merged"] > 0
     assert (papers["title"].str.lower() == "deep learning").sum() == 1
     globbed = load(str(FIXTURES / "*.json*"))
     assert sorted(Path(f["file"]).name for f in globbed.attrs["load_report"]["files"]) == [
-        "arxiv-metadata-oai-snapshot.json", "openalex_api.json", "openalex_works.jsonl", "s2_batch.json"]
+        "arxiv-metadata-oai-snapshot.json", "openalex_api.json", "openalex_works.jsonl", "s2_batch.json",
+        "s2orc.jsonl", "zotero.json"]
 
 
 def test_format_override_and_aliases(tmp_path):
@@ -295,7 +310,7 @@ def test_wos_tab_delimited_export_saved_as_txt(tmp_path):
            "Elman JL, 1990, COGNITIVE SCI, V14, P179", "WOS:A1997YA04500007"]
     path.write_text("\t".join(header) + "\n" + "\t".join(row) + "\n", encoding="utf-8")
     papers = load(path)
-    assert papers.attrs["load_report"]["files"][0]["format"] == "tsv"
+    assert papers.attrs["load_report"]["files"][0]["format"] == "wos-tab"
     rec = papers.iloc[0]
     assert (rec["id"], rec["title"], rec["year"], rec["doi"]) == (
         "WOS:A1997YA04500007", "Long short-term memory", 1997, "10.1162/neco.1997.9.8.1735")
@@ -341,7 +356,9 @@ def test_shared_citeseer_corpus_with_its_citations():
     assert len(edges) > 4000 and set(edges["matched_by"]) == {"id"}
 
 
-@pytest.mark.parametrize("module", ["extract.readers", "extract.bibliographic", "graph.references", "extract.corpus"])
+@pytest.mark.parametrize("module", ["extract.readers.core", "extract.readers.bibtex", "extract.readers.json_records",
+                                    "extract.readers.mapping", "extract.readers.plain_text", "extract.readers.decoding",
+                                    "extract.readers.registry", "graph.references", "extract.corpus"])
 def test_doctests(module):
     import doctest
     import importlib
@@ -377,3 +394,277 @@ def test_api_answers_saved_one_per_line(tmp_path):
     report = papers.attrs["load_report"]
     assert (report["files"][0]["format"], report["read"], report["kept"], report["merged"]) == ("openalex", 4, 2, 2)
     assert list(papers["id"]) == ["W2194775991", "W2112796928"]
+
+
+# ---------------------------------------------------------------- issue 20: real exports' quirks
+
+def test_medline_records_not_lines():
+    papers = load(FIXTURES / "pubmed.nbib").set_index("id")
+    assert list(papers.index) == ["31000001", "31000002", "31000003"]  # PMIDs, not one paper per line
+    first = papers.loc["31000001"]
+    assert first["title"] == ("Convolutional neural networks for the detection of diabetic retinopathy in "
+                              "fundus photographs.")  # continuation line joined
+    assert first["abstract"].endswith("of 0.95 on two external test sets.") and "  " not in first["abstract"]
+    assert (first["year"], first["doi"], first["first_author"]) == (2019, "10.1000/retina.2019.001", "Müller")
+    assert papers.loc["31000002", "abstract"] == "" and papers.loc["31000003", "year"] == 2021
+    assert not any(t.startswith(("TI", "AB", "PMID")) for t in papers["title"])
+
+
+@pytest.mark.parametrize("suffix", [".nbib", ".medline", ".txt", ""])
+def test_medline_found_by_content_and_extension(tmp_path, suffix):
+    path = tmp_path / f"pubmed{suffix}"
+    shutil.copy(FIXTURES / "pubmed.nbib", path)
+    report = load(path).attrs["load_report"]
+    assert (report["files"][0]["format"], report["read"]) == ("medline", 3)
+
+
+def test_tagged_format_without_reader_is_refused(tmp_path):
+    # EndNote's "refer" export: tagged lines that must not become "papers" named %T or %A.
+    path = tmp_path / "endnote.txt"
+    path.write_text("%0 Journal Article\n%T Deep residual learning\n%A He, Kaiming\n%D 2016\n"
+                    "%X We present a residual learning framework.\n\n%0 Journal Article\n%T Adam\n%A Kingma, D\n",
+                    encoding="utf-8")
+    with pytest.raises(InputError, match=r"endnote.txt: looks like a tagged export \(tags 0, T, A") as err:
+        load(path)
+    assert "\n" not in str(err.value)
+    assert load(path, format="text").attrs["load_report"]["read"] == 8  # asked for: one abstract per line
+
+
+def test_scopus_rows_with_extra_funding_values():
+    papers = load(FIXTURES / "scopus_funding.csv").set_index("id")
+    report = papers.attrs["load_report"]
+    assert (report["read"], report["kept"], report["skipped"]) == (3, 3, 0)
+    # The extra "Funding Text 2" value shifts every later column: EIDs and references stay right.
+    assert list(papers.index) == ["2-s2.0-27344436659", "2-s2.0-0024645541", "2-s2.0-85123480963"]
+    assert papers.loc["2-s2.0-0024645541", "references"][0] == "Petri, C.A., Kommunikation mit Automaten (1962)"
+    assert papers.loc["2-s2.0-85123480963", "references"][1] == "Reisig, W., Understanding Petri Nets (2013)"
+    assert papers.loc["2-s2.0-0024645541", "first_author"] == "Murata"
+
+
+def test_content_beats_the_extension(tmp_path):
+    for source, name, fmt in (("scopus_funding.csv", "export.scopus", "scopus"), ("savedrecs.txt", "savedrecs.ris", "wos"),
+                              ("savedrecs.txt", "savedrecs.isi", "wos"), ("pubmed.nbib", "pubmed.medline", "medline"),
+                              ("ovid_psycinfo.ris", "citations", "ris")):
+        shutil.copy(FIXTURES / source, tmp_path / name)
+        report = load(tmp_path / name).attrs["load_report"]
+        assert (report["files"][0]["format"], report["skipped"]) == (fmt, 0), name
+    # In a directory, every file is sniffed: none of these is left out.
+    report = load(tmp_path).attrs["load_report"]
+    assert sorted(Path(f["file"]).name for f in report["files"]) == sorted(
+        ["export.scopus", "savedrecs.ris", "savedrecs.isi", "pubmed.medline", "citations"])
+
+
+def test_ovid_ris_tags_after_er_start_no_record():
+    papers = load(FIXTURES / "ovid_psycinfo.ris")
+    report = papers.attrs["load_report"]
+    assert (report["read"], report["kept"], report["skipped"]) == (2, 2, 0)
+    first = papers.iloc[0]
+    assert (first["id"], first["year"], first["doi"]) == ("2019-00001-001", 2019, "10.1000/psy.2019.1")
+    assert first["abstract"].endswith("with structural equation modelling.")  # N2, APA statement gone
+
+
+def test_wos_tab_delimited_ut_is_the_id():
+    papers = load(FIXTURES / "wos_tab_delimited.txt")
+    assert papers.attrs["load_report"]["files"][0]["format"] == "wos-tab"
+    assert list(papers["id"]) == ["WOS:000400000000001", "WOS:000400000000002", "WOS:000400000000003",
+                                  "WOS:000400000000004"]  # UT, not ID (Keywords Plus)
+    first = papers.iloc[0]
+    assert first["references"] == ["Abadi M, 2016, P OSDI, V16, P265",
+                                   "He K, 2016, P IEEE CVPR, P770, DOI 10.1109/CVPR.2016.90"]
+    assert papers.iloc[3]["year"] == 2019  # EA when PY is empty
+    # Two corrections with one title: different years, so two papers.
+    assert papers.attrs["load_report"]["merged"] == 0
+
+
+def test_column_names_of_database_exports():
+    ieee = load(FIXTURES / "ieee.csv")
+    assert list(ieee["year"]) == [2013, 2019] and ieee.iloc[0]["first_author"] == "Kogge"
+    lens = load(FIXTURES / "lens.csv")
+    assert list(lens["id"]) == ["000-111-222-333-444", "000-555-666-777-888"] and list(lens["year"]) == [2018, 2017]
+    openalex = load(FIXTURES / "openalex_works.csv")
+    assert openalex.attrs["load_report"]["skipped"] == 0
+    assert openalex.iloc[1]["title"] == "MobileNetV2: Inverted Residuals and Linear Bottlenecks"
+    s2orc = load(FIXTURES / "s2orc.jsonl").set_index("id")
+    bahdanau = s2orc.loc["a1b2c3d4e5f60718293a4b5c6d7e8f9012345678"]
+    assert bahdanau["abstract"].startswith("We conjecture") and bahdanau["cited_by"] == [
+        "ffff000011112222333344445555666677778888"]
+    assert s2orc.loc["ffff000011112222333344445555666677778888", "references"] == [
+        "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678"]
+    csl = load(FIXTURES / "zotero.json")
+    assert list(csl["year"]) == [2017, 2014] and csl.iloc[0]["doi"] == "10.5555/3295222.3295349"
+    dimensions = load(FIXTURES / "dimensions.csv")
+    assert list(dimensions["id"]) == ["pub.1100000001", "pub.1100000002"]
+    assert list(dimensions["year"]) == [2020, 2021] and dimensions.iloc[0]["source_line"] == 3
+
+
+def test_same_title_needs_same_year_and_first_author():
+    papers = load(FIXTURES / "jabref.bib").set_index("id")
+    # Two works called "The Internet of things" (2002 and 2004) stay two papers.
+    assert sorted(papers.loc[["Gershenfeld2004", "Want2002"], "year"]) == [2002, 2004]
+    # The same survey twice: merged, and the merge fills the empty abstract and DOI.
+    survey = papers.loc["Atzori2010a"]
+    assert survey["doi"] == "10.1016/j.comnet.2010.05.010"
+    assert survey["abstract"].endswith("several technologies and communications solutions.")
+    assert survey["merged_from"] == ["jabref.bib:28"]
+
+
+def test_doi_merges_before_titles(tmp_path):
+    path = tmp_path / "two.csv"
+    path.write_text("title,abstract,year,doi\n"
+                    "Deep Residual Learning,,2016,10.1109/CVPR.2016.90\n"
+                    "Deep residual learning for image recognition,We reformulate layers as residual functions.,"
+                    "2016,https://doi.org/10.1109/cvpr.2016.90\n", encoding="utf-8")
+    papers = load(path)
+    assert len(papers) == 1 and papers.iloc[0]["abstract"] == "We reformulate layers as residual functions."
+
+
+WOS_SAME = """FN Clarivate Analytics Web of Science
+VR 1.0
+PT J
+AU Ronneberger, O
+   Fischer, P
+TI U-Net: Convolutional Networks for Biomedical Image Segmentation
+AB There is large consent that successful training of deep networks requires many
+   thousand annotated training samples.
+CR Long J, 2015, PROC CVPR IEEE, P3431, DOI 10.1109/CVPR.2015.7298965
+   Simonyan K, 2014, ARXIV14091556
+PY 2015
+DI 10.1007/978-3-319-24574-4_28
+UT WOS:000365000000028
+ER
+
+PT J
+AU Long, J
+TI Fully convolutional networks for semantic segmentation
+AB Convolutional networks are powerful visual models that yield hierarchies of features.
+CR Krizhevsky A, 2012, ADV NEURAL INFORM PR, V25, P1097
+PY 2015
+UT WOS:000365000000029
+ER
+
+EF
+"""
+SCOPUS_SAME = (
+    '"Authors","Title","Year","Source title","DOI","Link","Abstract","References","Source","EID"\n'
+    '"Ronneberger O., Fischer P.","U-net: Convolutional networks for biomedical image segmentation","2015",'
+    '"LNCS","10.1007/978-3-319-24574-4_28","https://www.scopus.com/1","There is large consent that successful '
+    'training of deep networks requires many thousand annotated training samples. © Springer International '
+    'Publishing Switzerland 2015.","Long, J., Fully convolutional networks (2015) CVPR; Ciresan, D., Deep neural '
+    'networks segment neuronal membranes (2012) NIPS","Scopus","2-s2.0-84951834022"\n'
+    '"Long J., Shelhamer E.","Fully Convolutional Networks for Semantic Segmentation","2015","CVPR","",'
+    '"https://www.scopus.com/2","","Krizhevsky, A., ImageNet classification (2012) NIPS","Scopus",'
+    '"2-s2.0-84959205572"\n')
+
+
+def test_wos_and_scopus_exports_of_the_same_papers_merge(tmp_path):
+    (tmp_path / "savedrecs.txt").write_text(WOS_SAME, encoding="utf-8")
+    (tmp_path / "scopus.csv").write_text(SCOPUS_SAME, encoding="utf-8")
+    papers = load(tmp_path).set_index("id")
+    report = papers.attrs["load_report"]
+    assert (report["read"], report["kept"], report["merged"]) == (4, 2, 2)
+    unet = papers.loc["WOS:000365000000028"]  # by DOI
+    assert unet["references"] == ["Ciresan, D., Deep neural networks segment neuronal membranes (2012) NIPS",
+                                  "Long J, 2015, PROC CVPR IEEE, P3431, DOI 10.1109/CVPR.2015.7298965",
+                                  "Long, J., Fully convolutional networks (2015) CVPR",
+                                  "Simonyan K, 2014, ARXIV14091556"]  # both exports' references kept
+    fcn = papers.loc["WOS:000365000000029"]  # no DOI in Scopus: title, year and first author agree
+    assert len(fcn["references"]) == 2 and [m.rsplit("/", 1)[-1] for m in fcn["merged_from"]] == ["scopus.csv:3"]
+
+
+def test_publisher_boilerplate_and_markup_are_stripped():
+    ris = load(FIXTURES / "ieee_markup.ris")
+    assert ris.iloc[0]["title"] == "Energy-efficient 10-9 BER links with <1 pJ/bit"
+    assert ris.iloc[0]["abstract"] == ("We demonstrate optical links at a bit error rate below 10-9 that use <1 pJ/bit "
+                                       "& scale to 64 lanes.")
+    scopus = load(FIXTURES / "scopus_funding.csv")
+    assert scopus.iloc[2]["title"] == "Petri net based model of CO2 transport in cells"
+    assert all("©" not in a and "Wiley" not in a for a in scopus["abstract"])
+    bib = load(FIXTURES / "jabref.bib").set_index("id")
+    assert bib.loc["Miorandi2012", "abstract"].endswith("addressable by standard protocols.")
+    assert "Elsevier" not in bib.loc["Atzori2010a", "abstract"]
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("We show that x < y and a <x> c for all inputs.", "We show that x < y and a <x> c for all inputs."),
+    ("Results (c) and (d) differ in 2019 runs.", "Results (c) and (d) differ in 2019 runs."),
+    ("A model. Copyright 2021 by the authors. Published by Elsevier Ltd.", "A model."),
+    ("A model. © 2019 Elsevier B.V. All rights reserved.", "A model."),
+    ("A model.\u00a9 The Author(s) 2020", "A model."),
+])
+def test_publisher_boilerplate_only_at_the_end(text, kept):
+    from conceptgraph.extract.readers import strip_markup, strip_publisher_boilerplate
+    assert strip_publisher_boilerplate(strip_markup(text)) == kept
+
+
+def test_a_reader_of_your_own(tmp_path):
+    from conceptgraph.extract.readers import READERS, record, register_reader
+
+    @register_reader("mylab", extensions=(".mylab",), sniff=lambda head: head.startswith("MYLAB 1"))
+    def read_mylab(text, source):
+        for number, line in enumerate(text.split("\n"), 1):
+            if line.startswith("T "):
+                yield record(source, number, title=line[2:], abstract="An abstract of the lab's own format.")
+
+    try:
+        (tmp_path / "a.mylab").write_text("MYLAB 1\nT First paper title\nT Second paper title\n", encoding="utf-8")
+        (tmp_path / "b.txt").write_text("MYLAB 1\nT Third paper title\n", encoding="utf-8")
+        report = load(tmp_path).attrs["load_report"]
+        assert [(Path(f["file"]).name, f["format"], f["read"]) for f in report["files"]] == [
+            ("a.mylab", "mylab", 2), ("b.txt", "mylab", 1)]
+        assert load(tmp_path / "b.txt", format="mylab").attrs["load_report"]["read"] == 1
+    finally:
+        READERS.unregister("mylab")
+    assert "mylab" not in READERS
+
+
+def test_documents_that_are_no_export_say_what_to_do(tmp_path):
+    (tmp_path / "reading-list.md").write_text("# Papers\n\n- Attention is all you need\n- BERT\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"reading-list.md: this is a Markdown document"):
+        load(tmp_path / "reading-list.md")
+    # An Excel workbook, even under another name: a zip holding xl/.
+    import zipfile
+    with zipfile.ZipFile(tmp_path / "export.xlsx", "w") as book:
+        book.writestr("[Content_Types].xml", "<Types/>")
+        book.writestr("xl/workbook.xml", "<workbook/>")
+    shutil.copy(tmp_path / "export.xlsx", tmp_path / "export.dat")
+    for name in ("export.xlsx", "export.dat"):
+        with pytest.raises(InputError, match=r"Excel workbook.*save it as CSV") as err:
+            load(tmp_path / name)
+        assert "\n" not in str(err.value)
+
+
+def test_folder_of_pdfs_says_how_to_get_abstracts(tmp_path):
+    for name in ("a.pdf", "b.pdf"):
+        (tmp_path / name).write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n")
+    with pytest.raises(InputError) as err:
+        load(tmp_path)
+    message = str(err.value)
+    assert "\n" not in message and "a.pdf: this is a PDF document" in message
+    assert "Zotero" in message and "export button" in message and "1 more" in message
+
+
+def test_build_lists_every_file_of_a_mixed_directory(tmp_path):
+    """`conceptgraph build DIR` on every format: each file read (with its format) or skipped (with why)."""
+    import os
+    import subprocess
+    import sys
+
+    corpus = tmp_path / "exports"
+    shutil.copytree(FIXTURES, corpus)
+    (corpus / "notes.md").write_text("# to read\n", encoding="utf-8")
+    (corpus / "paper.pdf").write_bytes(b"%PDF-1.4\n")
+    (corpus / ".cache").mkdir()
+    (corpus / ".cache" / "meta.json").write_text("{}", encoding="utf-8")
+    os.mkfifo(corpus / "pipe")
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "conceptgraph", "build", str(corpus), "-o", str(out), "-q"],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    report = json.loads((out / "report.json").read_text("utf-8"))
+    read = {Path(f["file"]).name: f["format"] for f in report["files"]}
+    skipped = {Path(f["file"]).name: f["reason"] for f in report["files_skipped"]}
+    assert read == {name: fmt for name, (fmt, *_) in EXPECTED.items()}
+    assert set(skipped) == {"README.md", "notes.md", "paper.pdf", ".cache", "pipe"}
+    assert "Markdown" in skipped["notes.md"] and "PDF" in skipped["paper.pdf"]
+    assert "hidden" in skipped[".cache"] and "FIFO" in skipped["pipe"]
+    assert report["records"]["read"] == report["records"]["kept"] + report["records"]["merged"] + report["records"]["skipped"]

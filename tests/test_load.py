@@ -8,7 +8,7 @@ import pytest
 import conceptgraph
 from conceptgraph.extract import InputError, load
 from conceptgraph.extract.corpus import detect_language, sample_corpus
-from conceptgraph.extract.readers import text_layout
+from conceptgraph.extract.readers.plain_text import text_layout
 
 
 @pytest.fixture(scope="module")
@@ -140,3 +140,120 @@ def test_public_api_is_callable_package():
     import conceptgraph.extract.nlp as nlp_module
     assert nlp_module.__name__ == "conceptgraph.extract.nlp"
     assert conceptgraph.extract.load is load
+
+
+# ---------------------------------------------------------------- issue 22: inputs that attack
+
+ABSTRACT = "We train a convolutional neural network on ImageNet and report its top-1 accuracy."
+
+
+def test_own_output_folder_and_hidden_folders_are_not_input(tmp_path):
+    (tmp_path / "corpus.txt").write_text(ABSTRACT + "\n", encoding="utf-8")
+    out = tmp_path / "conceptgraph-out"
+    (out / ".cache" / "extract-1").mkdir(parents=True)
+    (out / "papers.csv").write_text("id,title,abstract\np1,A,An abstract of an earlier build.\n", encoding="utf-8")
+    (out / ".cache" / "extract-1" / "meta.json").write_text('{"abstract": "cached text"}', encoding="utf-8")
+    # An output folder under another name is known by its report.json.
+    other = tmp_path / "results"
+    other.mkdir()
+    (other / "report.json").write_text(json.dumps({"records": {}, "files": [], "outputs": []}), encoding="utf-8")
+    (other / "mentions.csv").write_text("paper_id,abstract\np1,Some mention text here.\n", encoding="utf-8")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "notes.txt").write_text("A hidden note.\n", encoding="utf-8")
+    report = load(tmp_path).attrs["load_report"]
+    assert [f["file"].split("/")[-1] for f in report["files"]] == ["corpus.txt"] and report["read"] == 1
+    skipped = {f["file"].split("/", 1)[1]: f["reason"] for f in report["files_skipped"]}
+    assert set(skipped) == {"conceptgraph-out", "results", ".git"}
+    assert "output folder" in skipped["results"] and "hidden" in skipped[".git"]
+
+
+def test_fifo_in_a_directory_is_skipped_and_never_blocks(tmp_path):
+    import os
+    (tmp_path / "corpus.txt").write_text(ABSTRACT + "\n", encoding="utf-8")
+    os.mkfifo(tmp_path / "pipe.txt")
+    code = ("from conceptgraph.extract import load; import sys; "
+            "r = load(sys.argv[1]).attrs['load_report']; print(r['read'], r['files_skipped'])")
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("1 ") and "pipe.txt" in done.stdout and "a FIFO" in done.stdout
+
+
+@pytest.mark.parametrize("encoding", ["utf-32-le", "utf-32-be", "utf-16-le", "utf-16-be"])
+def test_utf16_and_utf32_with_bom(tmp_path, encoding):
+    path = tmp_path / "corpus.txt"
+    path.write_bytes("\ufeff".encode(encoding) + (ABSTRACT + "\r\nA second abstract, with a café.\r\n").encode(encoding))
+    papers = load(path)
+    assert list(papers["abstract"]) == [ABSTRACT, "A second abstract, with a café."]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+def test_utf16_and_utf32_without_bom_name_the_encoding(tmp_path, encoding):
+    path = tmp_path / "corpus.txt"
+    path.write_bytes((ABSTRACT + "\n").encode(encoding))
+    with pytest.raises(InputError) as err:
+        load(path)
+    assert str(err.value) == (f"{path.name}: this looks like {encoding.upper()} text without a byte-order mark; "
+                              f"pass --encoding {encoding}")
+    assert list(load(path, encoding=encoding)["abstract"]) == [ABSTRACT]
+
+
+# Runs one load in a child process under an address-space limit and reports its peak memory.
+_MEMORY_PROBE = """
+import resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
+from conceptgraph.extract import InputError, load
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+try:
+    load(sys.argv[1])
+    print("read")
+except InputError as err:
+    print("refused:", err)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)
+"""
+
+
+def _peak_of_load(path) -> tuple[str, int]:
+    done = subprocess.run([sys.executable, "-c", _MEMORY_PROBE, str(path)], capture_output=True, text=True,
+                          timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    message, peak_kib = done.stdout.strip().rsplit("\n", 1)
+    return message, int(peak_kib) << 10
+
+
+def _gzip_of(path, piece: bytes, copies: int):
+    import zlib
+    packer = zlib.compressobj(1, zlib.DEFLATED, 31)
+    with open(path, "wb") as out:
+        for _ in range(copies):
+            out.write(packer.compress(piece))
+        out.write(packer.flush())
+
+
+def test_gz_of_newlines_is_refused_with_bounded_memory(tmp_path):
+    # 400 MB of newlines in 1.7 MB of gzip: held whole (and split into lines) it took gigabytes.
+    path = tmp_path / "lines.txt.gz"
+    _gzip_of(path, b"\n" * (1 << 22), 100)
+    message, peak = _peak_of_load(path)
+    assert message.startswith("refused: lines.txt.gz: it decompresses to more than 20,000,000 lines"), message
+    assert peak < 200 << 20, peak
+
+
+def test_gz_of_zeros_is_refused_at_its_first_chunk(tmp_path):
+    path = tmp_path / "zeros.csv.gz"
+    _gzip_of(path, b"\x00" * (1 << 22), 100)
+    message, peak = _peak_of_load(path)
+    assert message == "refused: zeros.csv.gz: binary data (NUL bytes), not a text file of abstracts", message
+    assert peak < 100 << 20, peak
+
+
+def test_a_200_mb_line_is_refused_with_bounded_memory(tmp_path):
+    path = tmp_path / "one-line.csv"
+    with open(path, "wb") as out:
+        out.write(b"title,abstract\nA title,")
+        for _ in range(200):
+            out.write(b"word " * 200_000)
+        out.write(b"\n")
+    message, peak = _peak_of_load(path)
+    assert message == ("refused: one-line.csv:2: a line of 200,000,008 characters, more than the 16,000,000 a file "
+                       "of records may have on one line"), message
+    assert peak < 3 * 200_000_000, peak  # the bytes and their text, nothing more
