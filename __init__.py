@@ -13,19 +13,18 @@ Data flows one way::
 """
 from importlib import import_module
 
-# The extract package itself, not its function of the same name: the package is callable
-# (``conceptgraph.extract(papers)``), and binding the function here instead would hide the
-# package from ``import conceptgraph.extract.nlp as nlp``.
-from . import extract
-from .extract import InputError, load
-
 __version__ = "0.1.0"
 
 
 def __getattr__(name):
-    # graph and viz import networkx/pyvis; load them on first use only.
-    if name in ("graph", "viz", "pipeline"):
+    # Every stage loads on first use, so that `conceptgraph` itself imports in a few
+    # milliseconds: the command line installs its Ctrl-C handling before anything heavy.
+    # ``extract`` is the callable package itself, never its function of the same name
+    # (``conceptgraph.extract(papers)`` works, and so does ``import conceptgraph.extract.nlp``).
+    if name in ("extract", "graph", "viz", "pipeline"):
         return import_module(f"{__name__}.{name}")
+    if name in ("load", "InputError"):
+        return getattr(import_module(f"{__name__}.extract"), name)
     if name == "build":
         return import_module(f"{__name__}.pipeline").build
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

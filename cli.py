@@ -6,12 +6,29 @@ traceback); 2 bad usage or unreadable input; 3 output cannot be written;
 """
 from __future__ import annotations
 
-import argparse
+import os
+import signal
 import sys
-import traceback
+from pathlib import Path
 
-from . import __version__
-from .extract import InputError
+
+def _interrupted_quietly(signum, frame):
+    """Ctrl-C outside :func:`main`'s handling (loading modules, shutting down): one line, exit 130."""
+    os.write(2, b"conceptgraph: interrupted\n")
+    os._exit(130)
+
+
+# Run as the program (console script or ``python -m conceptgraph``), Ctrl-C is handled from the
+# first moment, before the heavy imports below; imported by other code, nothing is changed.
+_AS_PROGRAM = sys.argv[0] == "-m" or Path(sys.argv[0]).name in ("conceptgraph", "__main__.py")
+if _AS_PROGRAM:
+    signal.signal(signal.SIGINT, _interrupted_quietly)
+
+import argparse  # noqa: E402  (after the Ctrl-C handler, on purpose)
+import traceback  # noqa: E402
+
+from . import __version__  # noqa: E402
+from .extract import InputError  # noqa: E402
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_OUTPUT, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -33,6 +50,27 @@ def _positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
     return value
+
+
+def _above(limit: float):
+    def parse(text: str) -> float:
+        value = float(text)
+        if not value > limit:  # also refuses nan
+            raise argparse.ArgumentTypeError(f"must be above {limit:g}, not {text}")
+        return value
+    parse.__name__ = f"number above {limit:g}"
+    return parse
+
+
+def _export_formats(text: str) -> list[str]:
+    from .graph.export import FORMATS
+
+    formats = [f.strip().lower() for f in text.split(",") if f.strip()]
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise argparse.ArgumentTypeError(f"unknown format {', '.join(unknown) or '(none)'}; "
+                                         f"choose from {', '.join(FORMATS)}")
+    return formats
 
 
 def _add_engine_options(parser: argparse.ArgumentParser, cache: bool) -> None:
@@ -173,19 +211,26 @@ def cmd_trends(args) -> int:
 def cmd_export(args) -> int:
     from .explore import export
 
-    written = export(args.inputs, args.outdir, formats=args.formats.split(","), to=args.to,
+    written = export(args.inputs, args.outdir, formats=args.formats, to=args.to,
                      **_query_options(args))
     if not args.quiet:
         print("written: " + ", ".join(str(p) for p in written))
     return EXIT_OK
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with usage errors on one line (exit 2), like every other error of the command."""
+
+    def error(self, message: str):
+        self.exit(EXIT_INPUT, f"conceptgraph: error: {message} (see `{self.prog} --help`)\n")
+
+
 def make_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="conceptgraph",
         description="Turn research-paper abstracts into a concept and citation map.")
     parser.add_argument("--version", action="version", version=f"conceptgraph {__version__}")
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     common.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -198,10 +243,11 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--outdir", default="conceptgraph-out", help="output directory (default: %(default)s)")
     _add_input_options(p)
     _add_extract_options(p)
-    p.add_argument("--top-k", type=int, default=10, help="strongest concept links kept per paper (default: %(default)s)")
-    p.add_argument("--resolution", type=float, default=1.0, help="Louvain resolution (default: %(default)s)")
+    p.add_argument("--top-k", type=_positive_int, default=10,
+                   help="strongest concept links kept per paper (default: %(default)s)")
+    p.add_argument("--resolution", type=_above(0), default=1.0, help="Louvain resolution (default: %(default)s)")
     p.add_argument("--seed", type=int, default=42, help="seed of every random choice (default: %(default)s)")
-    p.add_argument("--max-nodes", type=int, default=None, help="most nodes drawn in graph.html")
+    p.add_argument("--max-nodes", type=_positive_int, default=None, help="most nodes drawn in graph.html")
     p.add_argument("--view", choices=("papers", "concepts", "bipartite"), default="papers",
                    help="the view graph.html opens on; the page switches between all three (default: %(default)s)")
     p.add_argument("--colour-by", choices=("cluster", "year"), default="cluster",
@@ -251,21 +297,49 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--top", type=_positive_int, default=10, help="rows per list (default: %(default)s)")
     p.add_argument("--window", type=_positive_int, default=3, help="recent years compared (default: %(default)s)")
     p.add_argument("--min-papers", type=_positive_int, default=3, help="least dated papers (default: %(default)s)")
-    p.add_argument("--s", type=float, default=2.0, help="burst rate ratio (default: %(default)s)")
-    p.add_argument("--gamma", type=float, default=1.0, help="burst entry cost (default: %(default)s)")
+    p.add_argument("--s", type=_above(1), default=2.0, help="burst rate ratio (default: %(default)s)")
+    p.add_argument("--gamma", type=_above(0), default=1.0, help="burst entry cost (default: %(default)s)")
     p.set_defaults(func=cmd_trends)
 
     p = add_query("export", "graphs as GraphML, GEXF, node-link JSON, CSV, VOSviewer map+network")
-    p.add_argument("--formats", default="graphml,gexf,json,vosviewer",
+    p.add_argument("--formats", type=_export_formats, default="graphml,gexf,json,csv,vosviewer",
                    help="comma-separated: graphml, gexf, json, csv, vosviewer (default: %(default)s)")
     p.add_argument("--to", metavar="DIR", help="where to write (default: OUTDIR)")
     p.set_defaults(func=cmd_export)
     return parser
 
 
+class _Interrupt:
+    """Ctrl-C inside :func:`main`: raise ``KeyboardInterrupt`` (so temporary files are removed on
+    the way out) and remember it, so that it counts even where some library swallowed it."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, signum, frame):
+        self.count += 1
+        raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
-    from .pipeline import OutputError
+    interrupt = _Interrupt()
+    previous = signal.signal(signal.SIGINT, interrupt)
+    try:
+        code = _main(argv)
+    except KeyboardInterrupt:
+        code = EXIT_INTERRUPTED
+    finally:
+        # A Ctrl-C from here to the process's end (shutting down workers) must not print a traceback.
+        signal.signal(signal.SIGINT, _interrupted_quietly if _AS_PROGRAM else previous)
+    if interrupt.count or code == EXIT_INTERRUPTED:
+        print("conceptgraph: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    return code
+
+
+def _main(argv: list[str] | None) -> int:
+    from .outputs import OutputError
 
     parser = make_parser()
     args = parser.parse_args(argv)
@@ -282,11 +356,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OUTPUT
     except OSError as err:
         # A failed rename names the final file (filename2), not the temporary one.
-        print(f"conceptgraph: error: {err.filename2 or err.filename or ''}: {err.strerror or err}", file=sys.stderr)
+        path = err.filename2 or err.filename
+        print(f"conceptgraph: error: {path or 'writing output'}: {err.strerror or err}", file=sys.stderr)
         return EXIT_OUTPUT
-    except KeyboardInterrupt:
-        print("conceptgraph: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
     except Exception as err:  # the last line of defence: one line, never a traceback
         if args.debug:
             traceback.print_exc()

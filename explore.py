@@ -8,14 +8,16 @@ afresh in memory. The CLI commands ``centrality``, ``clusters``, ``show``,
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
 import pandas as pd
 
+from . import outputs
 from .extract import InputError
-from .pipeline import DEFAULT_OUTDIR, prepare_outdir
+from .pipeline import DEFAULT_OUTDIR, check_options, prepare_outdir
 
 
 @dataclass
@@ -50,17 +52,29 @@ def read_build(outdir: str | Path = DEFAULT_OUTDIR) -> Tables:
         raise InputError(f"{outdir}: no map here (missing {', '.join(missing)}); "
                          "run `conceptgraph build` first or give INPUT files")
     strings = {"id": str, "paper_id": str, "concept_id": str, "source": str, "target": str, "title": str}
+    # Every file is read from the directory opened here: a build switching a new set in
+    # meanwhile cannot hand this reader files of two builds.
+    folder = os.open(outdir, os.O_RDONLY | os.O_DIRECTORY)
 
     def read(name):
-        return pd.read_csv(outdir / name, dtype=strings, keep_default_na=False, na_values={"year": [""]})
+        with open(os.open(name, os.O_RDONLY, dir_fd=folder), encoding="utf-8", closefd=True) as fh:
+            table = pd.read_csv(fh, dtype=strings, keep_default_na=False, na_values={"year": [""]})
+        return outputs.unsafe_table(table)  # the text as it was, without the spreadsheet prefix
 
-    papers, mentions, concepts = read("papers.csv"), read("mentions.csv"), read("concepts.csv")
+    try:
+        papers, mentions, concepts = read("papers.csv"), read("mentions.csv"), read("concepts.csv")
+        paper_edges, clusters = read("paper_edges.csv"), read("clusters.csv")
+        try:
+            with open(os.open("report.json", os.O_RDONLY, dir_fd=folder), encoding="utf-8") as fh:
+                params = json.load(fh).get("params", {})
+        except FileNotFoundError:
+            params = {}
+    finally:
+        os.close(folder)
     papers["year"] = pd.to_numeric(papers.get("year"), errors="coerce").astype("Int64")
     concepts["aliases"] = concepts["aliases"].map(_split_list)
     concepts["generic"] = concepts["generic"].astype(str).eq("True")
-    report = outdir / "report.json"
-    params = json.loads(report.read_text("utf-8")).get("params", {}) if report.is_file() else {}
-    return Tables(papers, mentions, concepts, read("paper_edges.csv"), read("clusters.csv"), params)
+    return Tables(papers, mentions, concepts, paper_edges, clusters, params)
 
 
 def analyse_inputs(inputs: Iterable[str | Path] | str | Path | None, *, format=None, encoding=None,
@@ -74,6 +88,8 @@ def analyse_inputs(inputs: Iterable[str | Path] | str | Path | None, *, format=N
     from .extract import load
     from .extract.engine import extract_papers
 
+    check_options(model=model, lexicon_paths=lexicon_paths, top_k=top_k, resolution=resolution,
+                  encoding=encoding)
     papers = load(inputs, format=format, encoding=encoding)
     mentions, concepts = extract_papers(papers, model=model, lexicon_paths=lexicon_paths, cache_dir=cache_dir)
     result = graph.analyse(papers, mentions, concepts, top_k=top_k, resolution=resolution, seed=seed)
@@ -178,32 +194,96 @@ def trends(inputs=None, outdir: str | Path = DEFAULT_OUTDIR, *, top: int = 10, w
                          min_papers=min_papers, s=s, gamma=gamma)
 
 
-def export(inputs=None, outdir: str | Path = DEFAULT_OUTDIR, *, formats=("graphml", "gexf", "json", "vosviewer"),
+#: What ``export`` writes for each format (``build`` writes ``graph.graphml`` — the paper
+#: graph — and ``concept_graph.graphml`` itself, so GraphML adds the other two graphs only).
+_EXPORT_GRAPHS = {"graphml": ("bipartite", "citations"),
+                  "gexf": ("paper_graph", "concept_graph", "bipartite", "citations"),
+                  "json": ("paper_graph", "concept_graph", "bipartite", "citations")}
+#: Analytics tables ``build`` does not write (its own CSVs are never rewritten).
+_EXPORT_TABLES = ("bridges", "concept_edges", "concept_clusters", "introductions", "citation_edges")
+
+
+def _recorded_build(outdir: Path) -> tuple[dict, list[str] | None, dict]:
+    """The report of the build in ``outdir`` and what recomputing it needs: (report, inputs, options)."""
+    report_path = outdir / "report.json"
+    if not report_path.is_file():
+        raise InputError(f"{outdir}: no map here (no report.json); run `conceptgraph build` first "
+                         "or give INPUT files")
+    report = json.loads(report_path.read_text("utf-8"))
+    params = report.get("params", {})
+    inputs = params.get("inputs")
+    relative = [i for i in inputs or () if not os.path.isabs(i)]
+    if relative:
+        raise InputError(f"{report_path}: the build recorded its inputs relative to the folder it ran in "
+                         f"({relative[0]}); run `conceptgraph build` again to record them in full")
+    return report, inputs, dict(params.get("options", {}))
+
+
+def export(inputs=None, outdir: str | Path = DEFAULT_OUTDIR, *, formats=("graphml", "gexf", "json", "csv", "vosviewer"),
            to: str | Path | None = None, **options) -> list[Path]:
     """Write the map's graphs as GraphML, GEXF, node-link JSON, CSV and VOSviewer files.
 
-    For the last build, the map is recomputed from the inputs and parameters
-    recorded in its ``report.json``, with its extraction cache (extraction is
-    not repeated when the texts are unchanged).
+    Export only adds files: it never rewrites what ``build`` wrote (``graph.graphml`` is the
+    paper graph and ``concept_graph.graphml`` the concept graph already; ``csv`` adds the
+    analytics tables build does not write: ``bridges``, ``concept_edges``,
+    ``concept_clusters``, ``introductions``, ``citation_edges``). For the last build, the
+    map is recomputed from the absolute input paths and the options its ``report.json``
+    recorded, with its extraction cache, and checked to be the same papers as the build's
+    ``papers.csv`` (else an :class:`InputError`: the inputs changed since). The files
+    written are listed in ``export.json`` beside them, so the next build into the folder
+    removes them with the map they came from.
 
     Examples
     --------
     >>> export(formats=("vosviewer",))              # doctest: +SKIP
     """
     from . import graph
+    from .graph.export import concept_edges_table, write_gexf, write_node_link, write_vosviewer
 
+    outdir = Path(outdir)
+    unknown = [f for f in formats if f not in graph.export.FORMATS]
+    if unknown:
+        raise InputError(f"unknown export format {unknown[0]!r}; choose from {', '.join(graph.export.FORMATS)}")
+    built = None
     if not inputs:
-        report_path = Path(outdir) / "report.json"
-        if not report_path.is_file():
-            raise InputError(f"{outdir}: no map here (no report.json); run `conceptgraph build` first "
-                             "or give INPUT files")
-        recorded = json.loads(report_path.read_text("utf-8"))
-        inputs = recorded.get("params", {}).get("inputs")
-        options = {**recorded.get("params", {}).get("options", {}), **options}
-        options.setdefault("cache_dir", Path(outdir) / ".cache")
-    _, result = analyse_inputs(inputs, **options)
+        built, inputs, recorded = _recorded_build(outdir)
+        options = {**recorded, **options}
+        options.setdefault("cache_dir", outdir / ".cache")
+    tables, result = analyse_inputs(inputs, **options)
     target = prepare_outdir(to or outdir)
-    return [Path(p) for p in graph.write_exports(result, target, formats=formats)]
+    if built is not None:
+        papers_then = read_build(outdir).papers["id"]
+        if set(papers_then) != set(tables.papers["id"]):
+            raise InputError(f"{outdir}: the inputs changed since the build ({len(papers_then)} papers then, "
+                             f"{len(tables.papers)} now); run `conceptgraph build` again, then export")
+    written: list[Path] = []
+    with outputs.folder_lock(target):
+        if built is not None and target.resolve() == outdir.resolve() and \
+                json.loads((outdir / "report.json").read_text("utf-8")) != built:
+            raise InputError(f"{outdir}: a new build replaced the map meanwhile; run export again")
+        for fmt in dict.fromkeys(formats):
+            if fmt in _EXPORT_GRAPHS:
+                writer = {"graphml": outputs.write_graphml, "gexf": write_gexf, "json": write_node_link}[fmt]
+                written += [writer(getattr(result, name), target / f"{name}.{fmt}") for name in _EXPORT_GRAPHS[fmt]]
+            elif fmt == "csv":
+                extra = {name: getattr(result, name, None) for name in _EXPORT_TABLES}
+                extra["concept_edges"] = concept_edges_table(result.concept_graph)
+                written += [outputs.write_csv(target / f"{name}.csv", table) for name, table in extra.items()
+                            if isinstance(table, pd.DataFrame)]
+            elif fmt == "vosviewer":
+                written += list(write_vosviewer(result.concept_graph, target / "vosviewer_map.txt",
+                                                target / "vosviewer_network.txt",
+                                                seed=int(result.params.get("seed", 42))))
+        names = sorted({p.name for p in written} | _listed(target / "export.json"))
+        outputs.write_json(target / "export.json", {"outputs": names})
+    return written
+
+
+def _listed(path: Path) -> set[str]:
+    try:
+        return set(json.loads(path.read_text("utf-8")).get("outputs", []))
+    except (OSError, ValueError, AttributeError):
+        return set()
 
 
 __all__ = ["Tables", "read_build", "analyse_inputs", "centrality", "clusters", "show", "trends", "export"]

@@ -1,25 +1,39 @@
-"""Writing output files safely: atomically, and with spreadsheet-safe CSV.
+"""Writing output files safely: one consistent set, atomically, and spreadsheet-safe CSV.
 
-Every file is written to a temporary name in its final directory and renamed
-into place, so a build killed at any moment never leaves a half-written file
-under a final name; the previous run's file stays until the new one is whole.
+A build's files are written into a private staging folder beside the output
+folder and switched into place in one step (:class:`OutputSet`), so a build
+killed at any moment, or two builds into one folder at once, never leave a
+mix of files from different builds. Single files (exports, ``extract``'s
+output) are written to a temporary name in their final directory and renamed
+(:func:`atomic_path`). A write that fails names the file it was writing.
 """
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import errno
+import fcntl
 import json
 import os
+import re
+import shutil
 import tempfile
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import numpy as np
 import pandas as pd
 
-# Cells starting with these are run as formulas by spreadsheet programs (OWASP
-# "CSV injection"); a leading apostrophe makes them plain text.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
+class OutputError(Exception):
+    """An output cannot be written; the message is one line naming the path."""
+
+
+def _error_line(path: Path, err: OSError) -> str:
+    return f"{path}: cannot write ({err.strerror or err})"
+
+
+# --------------------------------------------------------------------------- single files
 
 def _new_file_mode() -> int:
     # What open() would give a new file; mkstemp's temporary files are 0600.
@@ -32,7 +46,8 @@ def _new_file_mode() -> int:
 def atomic_path(path: str | Path) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; when the block ends, rename it onto ``path``.
 
-    If the block raises, the temporary file is removed and ``path`` is untouched.
+    If the block raises, the temporary file is removed and ``path`` is untouched; an
+    ``OSError`` (disk full, permission) becomes :class:`OutputError` naming ``path``.
 
     >>> import tempfile, pathlib
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "a.txt"
@@ -42,16 +57,22 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     'hello'
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.close(fd)
+    except OSError as err:
+        raise OutputError(_error_line(path, err)) from None
     tmp = Path(tmp_name)
     try:
-        yield tmp
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.chmod(tmp, _new_file_mode())
-        os.replace(tmp, path)
+        try:
+            yield tmp
+            with open(tmp, "rb+") as fh:
+                os.fsync(fh.fileno())
+            os.chmod(tmp, _new_file_mode())
+            os.replace(tmp, path)
+        except OSError as err:
+            raise OutputError(_error_line(path, err)) from None
     finally:
         if tmp.exists():
             tmp.unlink()
@@ -74,31 +95,424 @@ def write_json(path: str | Path, data) -> Path:
     return write_text(path, json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n")
 
 
+# --------------------------------------------------------------------------- spreadsheet-safe CSV
+
+# Cells that spreadsheet programs run as formulas (OWASP "CSV injection"): a formula
+# sign after any blank or invisible characters (they ignore leading spaces, tabs,
+# newlines, zero-width and byte-order marks), or a leading tab or carriage return.
+# Apostrophes before such a cell are part of the rule, so that the prefix can be
+# removed again without ambiguity (``'=x`` is written ``''=x``).
+_INVISIBLE = "\\s\u00a0\u180e\u200b-\u200f\u2028\u2029\u2060\ufeff"
+_FORMULA = re.compile(f"'*(?:[{_INVISIBLE}]*[=+\\-@]|[\t\r])")
+
+
+def _formula_like(values: pd.Series) -> pd.Series:
+    """Which string cells a spreadsheet would run (negative numbers are data, not formulas)."""
+    hits = values.str.match(_FORMULA)
+    if hits.any():
+        numbers = pd.to_numeric(values[hits].str.lstrip("'"), errors="coerce").notna()
+        hits[numbers[numbers].index] = False
+    return hits
+
+
 def spreadsheet_safe(value):
     """A cell value that spreadsheet programs show as text, never run as a formula.
 
     >>> spreadsheet_safe("=HYPERLINK(1)"), spreadsheet_safe("-0.5"), spreadsheet_safe("BERT")
     ("'=HYPERLINK(1)", '-0.5', 'BERT')
+    >>> spreadsheet_safe(" =1"), spreadsheet_safe("\\u200b=1")
+    ("' =1", "'\\u200b=1")
     """
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        try:
-            float(value)  # a negative number is data, not a formula
-            return value
-        except ValueError:
-            return "'" + value
+    if isinstance(value, str) and _formula_like(pd.Series([value]))[0]:
+        return "'" + value
     return value
 
 
-def _cell(value):
-    if isinstance(value, (list, tuple, set, np.ndarray)):
-        value = "; ".join(str(v) for v in value)
-    return spreadsheet_safe(value)
+def _list_cells(column: pd.Series) -> pd.Series:
+    is_list = column.map(lambda v: isinstance(v, (list, tuple, set, np.ndarray)))
+    if not is_list.any():
+        return column
+    column = column.copy()
+    column[is_list] = column[is_list].map(lambda v: "; ".join(str(x) for x in v))
+    return column
+
+
+def safe_table(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` as written to CSV: list cells joined with "; ", formula-like cells prefixed with ``'``."""
+    safe = {}
+    for name in table.columns:
+        column = table[name]
+        if column.dtype == object or pd.api.types.is_string_dtype(column):
+            column = _list_cells(column)
+            strings = column[column.map(type) == str] if column.dtype == object else column.dropna()
+            marked = _formula_like(strings.astype(str))
+            if marked.any():
+                column = column.copy()
+                column[marked[marked].index] = "'" + strings[marked].astype(str)
+        safe[name] = column
+    return pd.DataFrame(safe, index=table.index, columns=table.columns)
+
+
+def unsafe_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The inverse of :func:`safe_table`'s prefix: the original text of cells read back from our CSVs.
+
+    >>> unsafe_table(pd.DataFrame({"a": ["'=1", "'x", "''=2"]}))["a"].tolist()
+    ['=1', "'x", "'=2"]
+    """
+    for name in table.columns:
+        column = table[name]
+        if column.dtype == object or pd.api.types.is_string_dtype(column):
+            strings = column[column.map(type) == str] if column.dtype == object else column.dropna()
+            quoted = strings[strings.str.startswith("'")]
+            if len(quoted):
+                marked = _formula_like(quoted.str[1:])
+                if marked.any():
+                    table[name] = column.copy()
+                    table.loc[marked[marked].index, name] = quoted[marked].str[1:]
+    return table
 
 
 def write_csv(path: str | Path, table: pd.DataFrame) -> Path:
-    """Write a DataFrame as UTF-8 CSV atomically; list cells joined with "; "."""
-    safe = table.copy()
-    for column in safe.columns:
-        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-            safe[column] = safe[column].map(_cell)
+    """Write a DataFrame as spreadsheet-safe UTF-8 CSV atomically (see :func:`safe_table`)."""
+    safe = safe_table(table)
     return atomic_write(path, lambda tmp: safe.to_csv(tmp, index=False, lineterminator="\n"))
+
+
+# --------------------------------------------------------------------------- one set of files
+
+#: Files the output folder keeps between builds that are ours but not a build's output.
+_LOCK_WAIT_NOTE = "waiting for another build writing to {path}"
+_CARRIED = ".conceptgraph-carried"
+_AT_FDCWD, _RENAME_EXCHANGE = -100, 2
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two directories in one step (Linux ``renameat2(RENAME_EXCHANGE)``); False where unsupported."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+@contextlib.contextmanager
+def folder_lock(path: Path, note: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Hold an exclusive lock on the directory ``path`` (``flock``), waiting for other holders.
+
+    The lock is on the directory itself, so no lock file is left behind; when a holder
+    switched a new directory in under the same name meanwhile, the new one is locked.
+    """
+    while True:
+        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if note:
+                note(_LOCK_WAIT_NOTE.format(path=path))
+                note = None
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            same = os.fstat(fd).st_ino == os.stat(path).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        os.close(fd)
+        path.mkdir(parents=True, exist_ok=True)
+    try:
+        yield
+    finally:
+        os.close(fd)
+
+
+def _previous_outputs(outdir: Path) -> set[str]:
+    """Names of the files the last build and exports of it wrote into ``outdir``."""
+    names = set()
+    for record in ("report.json", "export.json"):
+        try:
+            names.update(json.loads((outdir / record).read_text("utf-8")).get("outputs", []))
+        except (OSError, ValueError, AttributeError):
+            continue
+        names.add(record)
+    return names
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class OutputSet:
+    """The files of one build, written into a staging folder and switched into ``outdir`` at once.
+
+    ``path(name)`` is where a file of the set is written; :meth:`commit` puts the whole
+    set in place in one step: the staging folder (a sibling of ``outdir``) takes over
+    every other entry of ``outdir`` (user files as hard links, the cache folder by
+    rename) and is exchanged with ``outdir`` by one ``renameat2(RENAME_EXCHANGE)``.
+    Commits into one folder take turns (:func:`folder_lock`). Where the exchange is
+    not available (another OS or file system, an unwritable parent, the current
+    directory inside ``outdir``) the files are renamed one by one under the lock,
+    ``report.json`` last. :meth:`discard` (or an exception in a ``with`` block)
+    removes the staging folder, and ``outdir`` if this set created it and it is empty.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "out"
+    >>> with OutputSet(out) as files:
+    ...     _ = files.path("a.txt").write_text("a")
+    ...     _ = files.commit(["a.txt"])
+    >>> sorted(p.name for p in out.iterdir())
+    ['a.txt']
+    """
+
+    def __init__(self, outdir: str | Path, names: Iterable[str] = (), note: Callable[[str], None] | None = None):
+        self.outdir = Path(outdir)
+        self.note = note
+        self.created = not self.outdir.exists()
+        check_writable(self.outdir)
+        self._check_blocked(names)
+        try:
+            self.outdir.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise OutputError(f"{self.outdir}: cannot create output directory ({err.strerror})") from None
+        parent = self.outdir.resolve().parent
+        cwd = Path.cwd().resolve()
+        self.exchange = os.access(parent, os.W_OK | os.X_OK) and not (
+            cwd == self.outdir.resolve() or self.outdir.resolve() in cwd.parents)
+        where = parent if self.exchange else self.outdir
+        prefix = f".{self.outdir.resolve().name}.staging-{os.getpid()}-" if self.exchange else \
+            f".staging-{os.getpid()}-"
+        try:
+            self.staging = Path(tempfile.mkdtemp(prefix=prefix, dir=where))
+        except OSError as err:
+            raise OutputError(_error_line(where, err)) from None
+        self.committed = False
+
+    def _check_blocked(self, names: Iterable[str]) -> None:
+        """A directory where a file of the set goes is the user's: refuse rather than replace it."""
+        for name in names:
+            if (self.outdir / name).is_dir() and not (self.outdir / name).is_symlink():
+                raise OutputError(f"{self.outdir / name}: Is a directory (move it away, or choose another -o)")
+
+    def path(self, name: str) -> Path:
+        """Where the file ``name`` of this set is written before :meth:`commit`."""
+        return self.staging / name
+
+    def _recover(self) -> None:
+        """Put back what a killed commit had moved into its staging folder, and remove the folder."""
+        stray = self.outdir / _CARRIED
+        if stray.exists():
+            stray.unlink()
+        parent = self.staging.parent
+        for old in parent.glob(f".{self.outdir.resolve().name}.staging-*") if self.exchange else \
+                self.outdir.glob(".staging-*"):
+            pid = old.name.split("staging-", 1)[1].split("-", 1)[0]
+            if old == self.staging or not pid.isdigit() or _pid_alive(int(pid)):
+                continue
+            carried = old / _CARRIED
+            if carried.is_file():
+                for name in carried.read_text("utf-8").splitlines():
+                    if (old / name).exists() and not (self.outdir / name).exists():
+                        os.rename(old / name, self.outdir / name)
+            shutil.rmtree(old, ignore_errors=True)
+
+    def commit(self, names: Iterable[str]) -> list[Path]:
+        """Switch the files ``names`` (written at :meth:`path`) into ``outdir`` in one step.
+
+        Files of the previous build (and of exports made from it) that this set does not
+        hold disappear with it; every other entry of ``outdir`` is kept.
+        """
+        names = list(names)
+        try:
+            with folder_lock(self.outdir, self.note):
+                self._check_blocked(names)
+                self._recover()
+                if self.exchange:
+                    self._commit_exchange(names)
+                else:
+                    self._commit_in_place(names)
+        except OSError as err:
+            raise OutputError(_error_line(Path(err.filename or self.outdir), err)) from None
+        self.committed = True
+        return [self.outdir / name for name in names]
+
+    def _commit_exchange(self, names: list[str]) -> None:
+        leaving = set(names) | _previous_outputs(self.outdir)
+        entries = [e for e in sorted(self.outdir.iterdir()) if e.name not in leaving and e.name != _CARRIED]
+        moved = [e.name for e in entries if e.is_dir() and not e.is_symlink()]
+        (self.staging / _CARRIED).write_text("".join(f"{n}\n" for n in moved), encoding="utf-8")
+        for entry in entries:
+            if entry.name in moved:
+                continue
+            try:
+                os.link(entry, self.staging / entry.name, follow_symlinks=False)
+            except OSError:  # hard links refused (another owner, file system): a copy
+                shutil.copy2(entry, self.staging / entry.name, follow_symlinks=False)
+        for name in moved:
+            os.rename(self.outdir / name, self.staging / name)
+        os.chmod(self.staging, self.outdir.stat().st_mode & 0o7777)
+        if not _exchange(self.staging, self.outdir):
+            for name in moved:  # put them back, then fall back to one rename per file
+                os.rename(self.staging / name, self.outdir / name)
+            self.exchange = False
+            self._commit_in_place(names)
+            return
+        # The staging name now holds the previous set; the carried list went over with the new one.
+        (self.outdir / _CARRIED).unlink()
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+    def _commit_in_place(self, names: list[str]) -> None:
+        leaving = _previous_outputs(self.outdir) - set(names)
+        ordered = sorted(names, key=lambda n: n == "report.json")  # the record of the build last
+        for name in ordered:
+            os.replace(self.staging / name, self.outdir / name)
+        for name in sorted(leaving):
+            with contextlib.suppress(FileNotFoundError):
+                (self.outdir / name).unlink()
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+    def discard(self) -> None:
+        """Remove the staging folder (and ``outdir`` when this set created it and it stayed empty)."""
+        shutil.rmtree(self.staging, ignore_errors=True)
+        if self.created and not self.committed:
+            with contextlib.suppress(OSError):
+                self.outdir.rmdir()  # only when empty
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if not self.committed:
+            self.discard()
+
+
+def check_writable(outdir: Path) -> None:
+    """Raise :class:`OutputError` unless ``outdir`` is a writable directory or can be created."""
+    if outdir.exists():
+        if not outdir.is_dir():
+            raise OutputError(f"{outdir}: exists and is not a directory")
+        if not os.access(outdir, os.W_OK | os.X_OK):
+            raise OutputError(f"{outdir}: output directory is not writable")
+        return
+    ancestor = outdir.parent
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise OutputError(f"{outdir}: cannot create output directory ({ancestor} is not a directory)")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise OutputError(f"{outdir}: cannot create output directory ({ancestor} is not writable)")
+
+
+# --------------------------------------------------------------------------- GraphML, streamed
+
+_XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;"})
+# Characters XML 1.0 cannot hold at all (corpus text is cleaned of them already; lexicons too).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml(value: str) -> str:
+    return _NOT_XML.sub("\ufffd", value).translate(_XML_ESCAPES)
+
+
+# GraphML type of each Python and numpy scalar type; anything else is written as its string.
+_GRAPHML_TYPES = {bool: "boolean", np.bool_: "boolean", int: "long", float: "double", str: "string",
+                  **{t: "long" for t in (np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16,
+                                          np.uint32, np.uint64)},
+                  np.float16: "double", np.float32: "double", np.float64: "double"}
+_WIDER = {("long", "double"): "double", ("double", "long"): "double"}
+
+
+def _graphml_text(value, kind: str) -> str | None:
+    """The text of one attribute value in a key of GraphML type ``kind``; None for NaN."""
+    if kind == "double":
+        value = float(value)
+        return None if value != value else repr(value)
+    if kind == "boolean":
+        return "true" if value else "false"
+    if kind == "long":
+        return str(int(value))
+    return _xml(value if type(value) is str else str(value))
+
+
+def write_graphml(G, path: str | Path) -> Path:
+    """Write a networkx graph as GraphML (what ``networkx.read_graphml`` and Gephi read), atomically.
+
+    Streamed: no XML tree is built, so memory stays flat and a 2.5-million-edge graph
+    takes seconds, where networkx's writer without lxml builds the whole tree (about
+    190 µs an edge here). Attributes that are None or NaN are left out; one attribute
+    with both integer and float values is written as double, with mixed kinds as string.
+
+    >>> import networkx as nx, tempfile, pathlib
+    >>> G = nx.Graph(); G.add_edge("a", "b<", weight=0.5); G.nodes["a"]["label"] = "A & B"
+    >>> path = write_graphml(G, pathlib.Path(tempfile.mkdtemp()) / "g.graphml")
+    >>> H = nx.read_graphml(path); H.nodes["a"]["label"], H.edges["a", "b<"]["weight"]
+    ('A & B', 0.5)
+    """
+    keys: dict[tuple[str, str], str] = {}  # (domain, name) -> type
+
+    def scan(domain, items):
+        seen: dict[tuple[str, type], None] = {}
+        for data in items:
+            for name, value in data.items():
+                if value is not None:
+                    seen[(name, type(value))] = None
+        for name, kind in seen:
+            kind = _GRAPHML_TYPES.get(kind, "string")
+            known = keys.get((domain, name))
+            keys[(domain, name)] = kind if known in (None, kind) else _WIDER.get((known, kind), "string")
+
+    graph_data = {k: v for k, v in G.graph.items() if isinstance(v, (str, int, float, bool))}
+    scan("graph", [graph_data])
+    scan("node", (d for _, d in G.nodes(data=True)))
+    scan("edge", (d for _, _, d in G.edges(data=True)))
+    ids = {key: f"d{i}" for i, key in enumerate(keys)}
+    kinds = keys
+
+    def data_lines(domain, data, indent):
+        out = []
+        for name, value in data.items():
+            if value is not None:
+                text = _graphml_text(value, kinds[domain, name])
+                if text is not None:
+                    out.append(f'{indent}<data key="{ids[domain, name]}">{text}</data>\n')
+        return "".join(out)
+
+    def write(tmp: Path) -> None:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write("<?xml version='1.0' encoding='utf-8'?>\n"
+                     '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+                     'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+                     'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+                     'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n')
+            for (domain, name), kind in keys.items():
+                fh.write(f'  <key id="{ids[(domain, name)]}" for="{domain}" attr.name="{_xml(name)}" '
+                         f'attr.type="{kind}" />\n')
+            fh.write(f'  <graph edgedefault="{"directed" if G.is_directed() else "undirected"}">\n')
+            fh.write(data_lines("graph", graph_data, "    "))
+            buffer = []
+            for node, data in G.nodes(data=True):
+                buffer.append(f'    <node id="{_xml(str(node))}">\n{data_lines("node", data, "      ")}    </node>\n')
+                if len(buffer) >= 10_000:
+                    fh.write("".join(buffer))
+                    buffer.clear()
+            for u, v, data in G.edges(data=True):
+                buffer.append(f'    <edge source="{_xml(str(u))}" target="{_xml(str(v))}">\n'
+                              f'{data_lines("edge", data, "      ")}    </edge>\n')
+                if len(buffer) >= 10_000:
+                    fh.write("".join(buffer))
+                    buffer.clear()
+            fh.write("".join(buffer))
+            fh.write("  </graph>\n</graphml>\n")
+
+    return atomic_write(path, write)

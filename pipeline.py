@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import json
 import os
+import sys
+import threading
 import time
+import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -15,7 +18,7 @@ from typing import Iterable
 import pandas as pd
 
 from . import outputs
-from .extract import InputError, extract, load
+from .extract import InputError, load
 from .extract.engine import (extract_papers, extract_to_parquet, is_parquet, iter_parquet_papers,
                              read_extraction)
 
@@ -29,10 +32,12 @@ CONCEPTS_CSV_COLUMNS = ["concept_id", "label", "type", "aliases", "generic", "n_
                         "degree", "weighted_degree", "pagerank", "betweenness", "eigenvector", "rank",
                         "cluster", "cluster_label", "first_year", "last_year", "mean_year", "counts_by_year"]
 PAPER_EDGES_CSV_COLUMNS = ["source", "target", "weight", "kind", "shared_concepts"]
+#: The files of one build (README "Output files"), switched into OUTDIR together.
+BUILD_OUTPUTS = ("papers.csv", "mentions.csv", "concepts.csv", "paper_edges.csv", "clusters.csv",
+                 "graph.graphml", "concept_graph.graphml", "graph.html", "report.json")
 
 
-class OutputError(Exception):
-    """The output directory cannot be written; the message is one line."""
+OutputError = outputs.OutputError
 
 
 @dataclass
@@ -53,15 +58,128 @@ class BuildResult:
 def prepare_outdir(outdir: str | Path) -> Path:
     """Create the output directory and check that it can be written."""
     outdir = Path(outdir)
+    outputs.check_writable(outdir)
     try:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise OutputError(f"{outdir}: cannot create output directory ({err.strerror})") from None
-    if not outdir.is_dir():
-        raise OutputError(f"{outdir}: exists and is not a directory")
-    if not os.access(outdir, os.W_OK | os.X_OK):
-        raise OutputError(f"{outdir}: output directory is not writable")
     return outdir
+
+
+class StageLog:
+    """Log lines on stderr for a job whose stderr is not a terminal (a log file, a batch job).
+
+    A line at least every ``every`` seconds while a stage runs (with the stage's own
+    counter when it has one: :meth:`status`), and one when it ends. (None when it starts:
+    an input error of the first stage stays the run's only line.)
+
+    >>> import io
+    >>> log = StageLog(stream=io.StringIO(), every=10.0)
+    >>> with log.stage("graph"):
+    ...     log.status("3 papers")
+    >>> log.stream.getvalue().split(" in ")[0]
+    'conceptgraph: graph done'
+    """
+
+    def __init__(self, stream=None, every: float = 10.0):
+        self.stream = stream if stream is not None else sys.stderr
+        self.every = every
+        self.name, self.detail, self.started = "", "", 0.0
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._thread = None
+
+    def _write(self, text: str) -> None:
+        with self._lock:
+            self.stream.write(f"conceptgraph: {text}\n")
+            self.stream.flush()
+
+    def _beat(self) -> None:
+        while not self._stop.wait(self.every):
+            elapsed = time.perf_counter() - self.started
+            self._write(f"{self.name}: {self.detail or 'working'} ({elapsed:.0f} s)")
+
+    def status(self, detail: str) -> None:
+        """The current stage's progress, shown in its next log line."""
+        self.detail = detail
+
+    @contextlib.contextmanager
+    def stage(self, name: str):
+        self.name, self.detail, self.started = name, "", time.perf_counter()
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._beat, name="conceptgraph-log", daemon=True)
+        self._thread.start()
+        try:
+            yield self
+        finally:
+            self._stop.set()
+            self._thread.join()
+        self._write(f"{name} done in {time.perf_counter() - self.started:.1f} s"
+                    + (f" ({self.detail})" if self.detail else ""))
+
+
+class _NoLog:
+    """A :class:`StageLog` that says nothing (stderr is a terminal, or ``progress=False``)."""
+
+    def status(self, detail: str) -> None:
+        pass
+
+    @contextlib.contextmanager
+    def stage(self, name: str):
+        yield self
+
+
+def _stage_log(progress) -> StageLog | _NoLog:
+    if progress is False:
+        return _NoLog()
+    isatty = getattr(sys.stderr, "isatty", None)
+    return StageLog() if progress is True or not (isatty and isatty()) else _NoLog()
+
+
+def check_options(*, model: str | None = None, lexicon_paths=(), top_k: int = 10, resolution: float = 1.0,
+                  max_nodes: int | None = None, jobs: int = 1, encoding: str | None = None) -> None:
+    """Raise :class:`InputError` (one line) for an option that would fail later, before any work.
+
+    >>> check_options(top_k=0)
+    Traceback (most recent call last):
+    ...
+    conceptgraph.extract.readers.InputError: --top-k must be 1 or more, not 0
+    """
+    import codecs
+    import importlib.util
+
+    if top_k < 1:
+        raise InputError(f"--top-k must be 1 or more, not {top_k}")
+    if not resolution > 0:
+        raise InputError(f"--resolution must be above 0, not {resolution}")
+    if max_nodes is not None and max_nodes < 1:
+        raise InputError(f"--max-nodes must be 1 or more, not {max_nodes}")
+    if jobs < 1:
+        raise InputError(f"--jobs must be 1 or more, not {jobs}")
+    if encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise InputError(f"--encoding {encoding}: no such text encoding (e.g. utf-8, latin-1, cp1252)") from None
+    if model and not Path(model).exists():
+        try:
+            found = importlib.util.find_spec(model) is not None
+        except (ImportError, ValueError):
+            found = False
+        if not found:
+            raise InputError(f"--model {model}: no installed spaCy model of that name (nothing is downloaded: "
+                             "install the package yourself, or leave --model out for the built-in pipeline)")
+    if lexicon_paths:
+        from .extract.components._resources import Lexicon
+
+        Lexicon.load(lexicon_paths)  # a lexicon file is user input: its errors name file and line
+
+
+def _absolute_inputs(inputs: list[str] | None) -> list[str] | None:
+    """The inputs as absolute paths (globs too), so a later command finds them from any directory."""
+    if inputs is None:
+        return None
+    return [os.path.abspath(os.path.expanduser(i)) for i in inputs]
 
 
 def _columns(table: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -80,7 +198,9 @@ def build(inputs: Iterable[str | Path] | str | Path | None = None,
     Parameters
     ----------
     inputs : files, directories or globs; None maps the bundled sample corpus.
-    outdir : where the output files go (created; earlier outputs are replaced).
+    outdir : where the output files go (created). The whole set is written beside it and
+        switched in at once (see :class:`conceptgraph.outputs.OutputSet`): the previous
+        build's files are replaced, other files in ``outdir`` kept.
     format, encoding : see :func:`conceptgraph.load`.
     model, lexicon_paths : see :func:`conceptgraph.extract`.
     top_k, resolution, seed : see :func:`conceptgraph.graph.analyse`.
@@ -90,8 +210,9 @@ def build(inputs: Iterable[str | Path] | str | Path | None = None,
     colour_by : the colouring ``graph.html`` opens with: ``cluster`` or ``year`` (switchable).
     jobs : processes for extraction (see :func:`conceptgraph.extract.engine.extract_papers`) and
         the graph stage (see :func:`conceptgraph.graph.analyse`).
-    progress : extraction progress counter on stderr: None when stderr is a terminal,
-        False never, True always.
+    progress : None: an extraction counter on stderr when it is a terminal, else log lines
+        (a line per stage, and at least one every 10 s while it runs); True: log lines always;
+        False: nothing.
     cache, cache_dir : reuse extraction results of the same texts with the same extractor
         version, stored in ``cache_dir`` (default ``OUTDIR/.cache``); ``cache=False`` always extracts.
     engine, scheduler : ``"local"``, or ``"dask"`` on the scheduler at that address.
@@ -116,52 +237,95 @@ def build(inputs: Iterable[str | Path] | str | Path | None = None,
     from . import viz
     from .graph.trends import year_coverage
 
-    outdir = prepare_outdir(outdir)
+    check_options(model=model, lexicon_paths=lexicon_paths, top_k=top_k, resolution=resolution,
+                  max_nodes=max_nodes, jobs=jobs, encoding=encoding)
+    log = _stage_log(progress)
+    note = None if progress is False else (lambda text: print(f"conceptgraph: {text}", file=sys.stderr))
+    with outputs.OutputSet(outdir, BUILD_OUTPUTS, note=note) as staged:
+        result = _build(staged, log, inputs, format=format, encoding=encoding, model=model,
+                        lexicon_paths=lexicon_paths, top_k=top_k, resolution=resolution, seed=seed,
+                        max_nodes=max_nodes, view=view, colour_by=colour_by, jobs=jobs, progress=progress,
+                        cache=cache, cache_dir=cache_dir, engine=engine, scheduler=scheduler,
+                        mentions_from=mentions_from)
+        with log.stage("switching the new files into place"):
+            result.files = staged.commit(p.name for p in result.files)
+    return result
+
+
+def _extraction_progress(progress, log):
+    """What the extraction counter does: feed the stage log when there is one, else the terminal counter."""
+    if isinstance(log, StageLog):
+        from .extract.engine import Progress
+
+        return Progress(enabled=False, listener=log.status)
+    return progress
+
+
+def _build(staged: outputs.OutputSet, log, inputs, *, format, encoding, model, lexicon_paths, top_k,
+           resolution, seed, max_nodes, view, colour_by, jobs, progress, cache, cache_dir, engine,
+           scheduler, mentions_from) -> BuildResult:
+    from . import graph as cg_graph
+    from . import viz
+    from .graph.trends import year_coverage
+
+    outdir = staged.outdir
     # Listed once: the report names them, and an iterator could be read only once.
     input_names = None if inputs is None else [str(i) for i in (
         [inputs] if isinstance(inputs, (str, Path)) else inputs)]
     timings = {}
     start = time.perf_counter()
-    papers = load(input_names, format=format, encoding=encoding)
+    with log.stage("reading inputs"):
+        papers = load(input_names, format=format, encoding=encoding)
+        log.status(f"{len(papers):,} papers")
     timings["load"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    if mentions_from is not None:
-        mentions, concepts, left_out = read_extraction(mentions_from, papers)
-        extraction = {"cache": "off", "engine": "read", "path": str(mentions_from),
-                      "mentions_of_merged_duplicates_left_out": left_out}
-    else:
-        mentions, concepts = extract_papers(
-            papers, model=model, lexicon_paths=lexicon_paths, jobs=jobs, progress=progress,
-            cache_dir=(Path(cache_dir) if cache_dir else outdir / ".cache") if cache else None,
-            engine=engine, scheduler=scheduler)
-        extraction = mentions.attrs.pop("extraction", {})
+    with log.stage("extracting concepts"):
+        if mentions_from is not None:
+            mentions, concepts, left_out = read_extraction(mentions_from, papers)
+            extraction = {"cache": "off", "engine": "read", "path": str(mentions_from),
+                          "mentions_of_merged_duplicates_left_out": left_out}
+        else:
+            mentions, concepts = extract_papers(
+                papers, model=model, lexicon_paths=lexicon_paths, jobs=jobs,
+                progress=_extraction_progress(progress, log),
+                cache_dir=(Path(cache_dir) if cache_dir else outdir / ".cache") if cache else None,
+                engine=engine, scheduler=scheduler)
+            extraction = mentions.attrs.pop("extraction", {})
+        log.status(f"{len(mentions):,} mentions of {len(concepts):,} concepts")
     timings["extract"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    graphs = cg_graph.analyse(papers, mentions, concepts, top_k=top_k, resolution=resolution, seed=seed, jobs=jobs)
+    with log.stage("building graphs and analytics"):
+        graphs = cg_graph.analyse(papers, mentions, concepts, top_k=top_k, resolution=resolution, seed=seed,
+                                  jobs=jobs)
     timings["graph"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    files = [
-        outputs.write_csv(outdir / "papers.csv", _columns(graphs.papers, PAPERS_CSV_COLUMNS)),
-        outputs.write_csv(outdir / "mentions.csv", _columns(mentions, MENTIONS_CSV_COLUMNS)),
-        outputs.write_csv(outdir / "concepts.csv", _columns(graphs.concepts, CONCEPTS_CSV_COLUMNS)),
-        outputs.write_csv(outdir / "paper_edges.csv", _columns(graphs.paper_edges, PAPER_EDGES_CSV_COLUMNS)),
-        outputs.write_csv(outdir / "clusters.csv", graphs.clusters),
-    ]
-    # The paper map as graph.graphml, the concept map beside it; `conceptgraph export` writes the rest.
-    files += [cg_graph.export.write_graphml(graphs.paper_graph, outdir / "graph.graphml"),
-              cg_graph.export.write_graphml(graphs.concept_graph, outdir / "concept_graph.graphml")]
+    with log.stage("writing tables and graphs"):
+        tables = [("papers.csv", _columns(graphs.papers, PAPERS_CSV_COLUMNS)),
+                  ("mentions.csv", _columns(mentions, MENTIONS_CSV_COLUMNS)),
+                  ("concepts.csv", _columns(graphs.concepts, CONCEPTS_CSV_COLUMNS)),
+                  ("paper_edges.csv", _columns(graphs.paper_edges, PAPER_EDGES_CSV_COLUMNS)),
+                  ("clusters.csv", graphs.clusters)]
+        files = []
+        for name, table in tables:
+            log.status(name)
+            files.append(outputs.write_csv(staged.path(name), table))
+        # The paper map as graph.graphml, the concept map beside it; `conceptgraph export` writes the rest.
+        for name, G in (("graph.graphml", graphs.paper_graph), ("concept_graph.graphml", graphs.concept_graph)):
+            log.status(name)
+            files.append(outputs.write_graphml(G, staged.path(name)))
     timings["write_tables"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    html_path = outdir / "graph.html"
-    cap = {"max_nodes": max_nodes} if max_nodes else {}  # else the viz stage's default cap
-    viz.render_html({"papers": graphs.paper_graph, "concepts": graphs.concept_graph,
-                     "bipartite": graphs.bipartite}, html_path, title="conceptgraph map",
-                    view=view, colour_by=colour_by, seed=seed, **cap)
-    files.append(html_path)
+    with log.stage("drawing the map"):
+        html_path = staged.path("graph.html")
+        cap = {"max_nodes": max_nodes} if max_nodes else {}  # else the viz stage's default cap
+        viz.render_html({"papers": graphs.paper_graph, "concepts": graphs.concept_graph,
+                         "bipartite": graphs.bipartite}, html_path, title="conceptgraph map",
+                        view=view, colour_by=colour_by, seed=seed, **cap)
+        files.append(html_path)
     timings["render"] = time.perf_counter() - start
 
     load_report = papers.attrs["load_report"]
@@ -188,18 +352,19 @@ def build(inputs: Iterable[str | Path] | str | Path | None = None,
         "clusters_5plus": int((graphs.clusters["size"] >= 5).sum()),
         "years": year_coverage(papers),
         "outputs": sorted(p.name for p in files) + ["report.json"],
-        # Timings differ between runs; every other byte of the outputs is reproducible.
-        # What `conceptgraph export` needs to recompute this map (None = the sample corpus).
-        "params": {"inputs": input_names,
+        # What `conceptgraph export` needs to recompute this map (None = the sample corpus): the
+        # inputs as absolute paths, so that export reads the same files from any directory.
+        "params": {"inputs": _absolute_inputs(input_names),
                    "options": {"format": format, "encoding": encoding, "model": model,
-                               "lexicon_paths": [str(p) for p in lexicon_paths], "top_k": top_k,
+                               "lexicon_paths": [os.path.abspath(p) for p in lexicon_paths], "top_k": top_k,
                                "resolution": resolution, "seed": seed}},
+        # Timings differ between runs; every other byte of the outputs is reproducible.
         "timings_s": {k: round(v, 3) for k, v in timings.items()},
     }
     if mentions_from is not None:  # extraction was read, not run: from where, and what was left out
         report["mentions_read"] = {"path": str(mentions_from),
                                    "merged_duplicates_left_out": extraction["mentions_of_merged_duplicates_left_out"]}
-    files.append(outputs.write_json(outdir / "report.json", report))
+    files.append(outputs.write_json(staged.path("report.json"), report))
     return BuildResult(outdir, graphs.papers, mentions, graphs.concepts, graphs, report, files, extraction)
 
 

@@ -47,7 +47,7 @@ from typing import Callable, Iterable, Iterator
 
 import pandas as pd
 
-from ..outputs import atomic_write
+from ..outputs import atomic_write, unsafe_table
 from .corpus import detect_language
 from .corpus_pass import CONCEPT_COLUMNS, MENTION_COLUMNS, CorpusPass, RawChunk
 #: Columns of the papers table the extractor reads.
@@ -147,21 +147,34 @@ def corpus_key(papers: pd.DataFrame, version: str) -> str:
 class Progress:
     """A one-line ``\\r`` counter on stderr, shown only when stderr is a terminal.
 
+    ``listener``, when given, receives the counter's text on every update (the build's
+    log lines use it where stderr is not a terminal).
+
     >>> p = Progress(total=10, enabled=False); p.update(4); p.close(); p.done
     4
     """
 
     def __init__(self, total: int | None = None, label: str = "extracting", *,
-                 enabled: bool | None = None, stream=None, every: float = 0.25):
+                 enabled: bool | None = None, stream=None, every: float = 0.25, listener=None):
         self.stream = stream if stream is not None else sys.stderr
         if enabled is None:
             isatty = getattr(self.stream, "isatty", None)
             enabled = bool(isatty and isatty())
         self.enabled, self.total, self.label, self.every = enabled, total, label, every
+        self.listener = listener
         self.done, self.start, self._last, self._shown, self._drawn = 0, time.perf_counter(), 0.0, False, -1
+
+    def text(self, now: float) -> str:
+        """``4,096/50,000 papers  8% (1,020/s)``"""
+        rate = self.done / max(now - self.start, 1e-9)
+        of = f"/{self.total:,}" if self.total else ""
+        pct = f" {100 * self.done / self.total:3.0f}%" if self.total else ""
+        return f"{self.done:,}{of} papers{pct} ({rate:,.0f}/s)"
 
     def update(self, n: int) -> None:
         self.done += n
+        if self.listener is not None:
+            self.listener(self.text(time.perf_counter()))
         if self.enabled:
             now = time.perf_counter()
             if now - self._last >= self.every or (self.total and self.done >= self.total):
@@ -169,10 +182,7 @@ class Progress:
                 self._draw(now)
 
     def _draw(self, now: float) -> None:
-        rate = self.done / max(now - self.start, 1e-9)
-        of = f"/{self.total:,}" if self.total else ""
-        pct = f" {100 * self.done / self.total:3.0f}%" if self.total else ""
-        self.stream.write(f"\r{self.label}: {self.done:,}{of} papers{pct} ({rate:,.0f}/s) ")
+        self.stream.write(f"\r{self.label}: {self.text(now)} ")
         self.stream.flush()
         self._shown, self._drawn = True, self.done
 
@@ -227,19 +237,6 @@ def _typed_mentions(table: pd.DataFrame) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
-def _undo_spreadsheet_safe(table: pd.DataFrame) -> pd.DataFrame:
-    """Remove the apostrophe that ``outputs.write_csv`` puts before formula-like cells ("'-of-x")."""
-    from ..outputs import _FORMULA_START
-
-    for column in table.columns:
-        if table[column].dtype == object or pd.api.types.is_string_dtype(table[column]):
-            values = table[column].astype(str)
-            marked = values.str.startswith("'") & values.str[1:2].isin(list(_FORMULA_START))
-            if marked.any():
-                table[column] = values.where(~marked, values.str[1:])
-    return table
-
-
 def read_mentions(path: str | Path, columns: list[str] | None = None) -> pd.DataFrame:
     """Read a mentions table written by any engine.
 
@@ -266,7 +263,7 @@ def read_mentions(path: str | Path, columns: list[str] | None = None) -> pd.Data
         # keep_default_na=False: a mention may well read "NA" or "null".
         table = pd.read_csv(path, dtype={"start": "int64", "end": "int64"}, keep_default_na=False,
                             na_values=[], usecols=columns)
-        table = _undo_spreadsheet_safe(table)
+        table = unsafe_table(table)
     if columns is None:
         return _typed_mentions(table)
     return table.reset_index(drop=True)
@@ -349,28 +346,56 @@ class ExtractorSpec:
     """What a process needs to build the extractor (picklable: sent to workers)."""
 
     model: str | None = None
-    #: (file name, content) of each extra lexicon file, so remote workers need no shared disk.
+    #: (absolute path, content) of each extra lexicon file, so remote workers need no shared disk.
     lexicons: tuple = ()
     batch_size: int | None = None  # None: the pipeline's default (nlp.batch_size)
 
     @classmethod
     def make(cls, model=None, lexicon_paths=(), batch_size=None) -> "ExtractorSpec":
-        lexicons = tuple((Path(p).name, Path(p).read_bytes()) for p in lexicon_paths or ())
-        return cls(model, lexicons, batch_size)
+        from .readers import InputError
+
+        lexicons = []
+        for p in lexicon_paths or ():
+            try:
+                lexicons.append((os.path.abspath(p), Path(p).read_bytes()))
+            except OSError as err:
+                raise InputError(f"{p}: cannot read lexicon file ({err.strerror})") from None
+        return cls(model, tuple(lexicons), batch_size)
 
     def lexicon_paths(self) -> list[str]:
-        """Paths of the extra lexicon files on this machine (written to a temp dir when needed)."""
-        paths = []
-        for name, content in self.lexicons:
-            digest = hashlib.sha256(content).hexdigest()[:16]
-            path = Path(tempfile.gettempdir()) / "conceptgraph-lexicons" / digest / name
-            if not path.exists() or path.read_bytes() != content:
-                atomic_write(path, lambda tmp: tmp.write_bytes(content))
-            paths.append(str(path))
-        return paths
+        """Paths of the extra lexicon files on this machine.
 
+        The user's own files where they hold the same bytes (always, but on a remote
+        worker without the file); else copies in a private temporary directory of this
+        process (``mkdtemp``: never a predictable shared path), removed at exit.
+        """
+        paths = []
+        for path, content in self.lexicons:
+            try:
+                same = Path(path).read_bytes() == content
+            except OSError:
+                same = False
+            paths.append(path if same else _private_copy(Path(path).name, content))
+        return paths
     def version(self) -> str:
         return extractor_version(self.model, self.lexicon_paths(), {"batch_size": None})
+
+
+_COPIES: dict[bytes, str] = {}
+
+
+def _private_copy(name: str, content: bytes) -> str:
+    """A lexicon file's content in this process's own temporary directory (0700)."""
+    digest = hashlib.sha256(content).digest()
+    if digest not in _COPIES:
+        import atexit
+
+        folder = tempfile.mkdtemp(prefix="conceptgraph-lexicon-")
+        atexit.register(shutil.rmtree, folder, True)
+        path = Path(folder) / name
+        path.write_bytes(content)
+        _COPIES[digest] = str(path)
+    return _COPIES[digest]
 
 
 class Extractor:
@@ -493,13 +518,23 @@ def _run_local(chunks: Iterable, spec: ExtractorSpec, jobs: int, extractor: Extr
             yield pending.popleft().result()
 
 
+#: A file in every cache entry this package made: pruning removes nothing without it.
+CACHE_MARKER = "conceptgraph-cache-entry"
+_CACHE_MARKER_TEXT = "An extraction cache entry written by conceptgraph; safe to delete.\n"
+#: The cache root's tag (https://bford.info/cachedir/): backup tools skip the folder.
+_CACHEDIR_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# An extraction cache of conceptgraph.\n"
+
+
 class ExtractionCache:
     """Extraction results stored on disk, keyed by :func:`corpus_key` (texts + extractor version).
 
     Each entry is a directory ``extract-KEY`` with ``mentions.parquet``,
-    ``concepts.parquet`` and ``meta.json``, written to a temporary name and
-    renamed, so a killed run never leaves a half entry. The ``keep`` most
-    recently used entries are kept.
+    ``concepts.parquet``, ``meta.json`` and the marker file :data:`CACHE_MARKER`,
+    written to a temporary name and renamed, so a killed run never leaves a half
+    entry. The ``keep`` most recently used entries are kept; pruning only ever
+    removes directories holding the marker (``--cache-dir`` may point at a folder
+    with other things in it). Builds running at once may put the same entry: the
+    first rename wins and the others drop their identical copy.
     """
 
     def __init__(self, root: str | Path, keep: int = 4):
@@ -509,29 +544,55 @@ class ExtractionCache:
     def _dir(self, key: str) -> Path:
         return self.root / f"extract-{key}"
 
+    @staticmethod
+    def _ours(entry: Path) -> bool:
+        try:
+            return (entry / CACHE_MARKER).read_text("utf-8") == _CACHE_MARKER_TEXT
+        except (OSError, UnicodeDecodeError):
+            return False
+
     def get(self, key: str):
         entry = self._dir(key)
-        if not (entry / "meta.json").exists():
+        if not (entry / "meta.json").exists() or not self._ours(entry):
             return None
         try:
             mentions = read_mentions(entry / "mentions.parquet")
             concepts = read_concepts(entry / "concepts.parquet")
-        except Exception:  # unreadable entry: extract again
+            os.utime(entry)
+        except Exception:  # unreadable or just pruned by another run: extract again
             return None
-        os.utime(entry)
         return mentions, concepts
 
     def put(self, key: str, mentions: pd.DataFrame, concepts: pd.DataFrame, meta: dict) -> Path:
-        self.root.mkdir(parents=True, exist_ok=True)
+        """Store an entry; an ``OutputError`` names the path that could not be written."""
+        from ..outputs import OutputError
+
         entry = self._dir(key)
-        tmp = Path(tempfile.mkdtemp(prefix=f".extract-{key}.", dir=self.root))
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            tag = self.root / "CACHEDIR.TAG"
+            if not tag.exists():
+                atomic_write(tag, lambda tmp: tmp.write_text(_CACHEDIR_TAG, encoding="utf-8"))
+            tmp = Path(tempfile.mkdtemp(prefix=f".extract-{key}.", dir=self.root))
+        except OSError as err:
+            raise OutputError(f"{self.root}: cannot write the extraction cache ({err.strerror})") from None
         try:
             write_parquet(mentions, tmp / "mentions.parquet")
             write_parquet(concepts, tmp / "concepts.parquet")
-            (tmp / "meta.json").write_text(json.dumps(meta, indent=2, sort_keys=True))
-            if entry.exists():
-                shutil.rmtree(entry, ignore_errors=True)
-            os.replace(tmp, entry)
+            try:
+                (tmp / "meta.json").write_text(json.dumps(meta, indent=2, sort_keys=True))
+                (tmp / CACHE_MARKER).write_text(_CACHE_MARKER_TEXT, encoding="utf-8")
+            except OSError as err:
+                raise OutputError(f"{tmp}: cannot write the extraction cache ({err.strerror})") from None
+            if entry.exists() and not (self._ours(entry) and (entry / "meta.json").exists()):
+                if self._ours(entry):  # a broken entry of ours: replaced
+                    shutil.rmtree(entry, ignore_errors=True)
+            try:
+                os.rename(tmp, entry)
+            except OSError as err:
+                # Another run stored the same key (same texts, same extractor) first: keep theirs.
+                if not entry.is_dir():
+                    raise OutputError(f"{entry}: cannot write the extraction cache ({err.strerror})") from None
         finally:
             if tmp.exists():
                 shutil.rmtree(tmp, ignore_errors=True)
@@ -539,8 +600,15 @@ class ExtractionCache:
         return entry
 
     def prune(self) -> None:
-        entries = sorted(self.root.glob("extract-*"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in entries[self.keep:]:
+        """Remove the least recently used entries beyond ``keep``: only entries with our marker."""
+        entries = []
+        for path in self.root.glob("extract-*"):
+            try:
+                if path.is_dir() and not path.is_symlink() and self._ours(path):
+                    entries.append((path.stat().st_mtime, path.name, path))
+            except FileNotFoundError:  # pruned by another run meanwhile
+                continue
+        for _, _, old in sorted(entries, reverse=True)[self.keep:]:
             shutil.rmtree(old, ignore_errors=True)
 
 

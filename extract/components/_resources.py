@@ -176,26 +176,77 @@ class Entry:
     case_sensitive: list[str] = field(default_factory=list)
 
 
+_BLANKS = re.compile(r"\s+")  # tabs, newlines, \r, U+2028/U+2029 ...: a label is one line
+
+
+def _one_line(value: str) -> str:
+    """A lexicon string cleaned as corpus text is (control characters, lone surrogates), on one line."""
+    from ..readers import clean_text
+
+    return _BLANKS.sub(" ", clean_text(value)).strip()
+
+
+def _entry(rec, where: str) -> dict:
+    """One lexicon record checked as user input; :class:`InputError` names ``file:line``."""
+    from ..readers import InputError
+
+    if not isinstance(rec, dict):
+        raise InputError(f"{where}: a lexicon entry is a JSON object with a label, not {type(rec).__name__}")
+    label = rec.get("label")
+    if not isinstance(label, str) or not _one_line(label):
+        got = "no label" if label is None else f"label {label!r}"
+        raise InputError(f"{where}: a lexicon entry needs a text label ({got})")
+    typ = rec.get("type", "method")
+    if not isinstance(typ, str) or typ.strip().lower() not in TYPES:
+        raise InputError(f"{where}: unknown type {typ!r}; use one of {', '.join(TYPES)}")
+    out = {"label": _one_line(label), "type": typ.strip().lower()}
+    for name in ("aliases", "case_sensitive"):
+        values = rec.get(name, [])
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise InputError(f"{where}: {name!r} must be a list of texts, not {values!r}")
+        out[name] = [v for v in (_one_line(v) for v in values) if v]
+    cid = rec.get("id")
+    if cid is not None and not isinstance(cid, str):
+        raise InputError(f"{where}: 'id' must be a text, not {cid!r}")
+    out["id"] = _one_line(cid) if cid else ""
+    out["id"] = out["id"] or slug(out["label"])
+    if not out["id"]:
+        raise InputError(f"{where}: the label {out['label']!r} gives no id; add an 'id'")
+    generic = rec.get("generic", False)
+    if not isinstance(generic, bool):
+        raise InputError(f"{where}: 'generic' must be true or false, not {generic!r}")
+    out["generic"] = generic
+    return out
+
+
 def _read_entries(path: Path):
-    text = path.read_text(encoding="utf-8")
+    """Checked records of one lexicon file (``.jsonl`` or ``.tsv``); errors name the file and line."""
+    from ..readers import InputError, decode_bytes
+
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise InputError(f"{path}: cannot read lexicon file ({err.strerror})") from None
+    text = decode_bytes(data, str(path))
     if path.suffix == ".tsv":
-        for n, line in enumerate(text.splitlines(), 1):
+        for n, line in enumerate(text.split("\n"), 1):
             if not line.strip() or line.startswith("#") or line.startswith("id\t"):
                 continue
             cols = line.split("\t") + ["", "", "", "", ""]
             if not cols[1].strip():
-                raise ValueError(f"{path}:{n}: a lexicon row needs at least id and label")
-            aliases = [a.strip() for a in cols[3].split("|") if a.strip()]
-            yield {"id": cols[0].strip(), "label": cols[1].strip(), "type": cols[2].strip() or "method",
-                   "aliases": aliases, "generic": cols[4].strip().lower() in ("1", "true", "yes")}
+                raise InputError(f"{path}:{n}: a lexicon row needs at least id and label, tab-separated")
+            yield _entry({"id": cols[0].strip(), "label": cols[1], "type": cols[2].strip() or "method",
+                          "aliases": [a for a in cols[3].split("|") if a.strip()],
+                          "generic": cols[4].strip().lower() in ("1", "true", "yes")}, f"{path}:{n}")
     else:
-        for n, line in enumerate(text.splitlines(), 1):
+        for n, line in enumerate(text.split("\n"), 1):
             if not line.strip():
                 continue
             try:
-                yield json.loads(line)
+                rec = json.loads(line)
             except json.JSONDecodeError as err:
-                raise ValueError(f"{path}:{n}: not JSON ({err})") from err
+                raise InputError(f"{path}:{n}: not a JSON object ({err.msg}, column {err.colno})") from None
+            yield _entry(rec, f"{path}:{n}")
 
 
 class Lexicon:
@@ -236,10 +287,6 @@ def _load_lexicon(paths: tuple[str, ...], builtin: bool) -> Lexicon:
     entries: dict[str, Entry] = {}
     for path in files:
         for rec in _read_entries(path):
-            cid = rec.get("id") or slug(rec["label"])
-            typ = rec.get("type", "method").lower()
-            if typ not in TYPES:
-                raise ValueError(f"{path}: entry {cid!r} has unknown type {typ!r}; use one of {TYPES}")
-            entries[cid] = Entry(cid, rec["label"], typ, list(rec.get("aliases", [])),
-                                 bool(rec.get("generic", False)), list(rec.get("case_sensitive", [])))
+            entries[rec["id"]] = Entry(rec["id"], rec["label"], rec["type"], rec["aliases"], rec["generic"],
+                                       rec["case_sensitive"])
     return Lexicon(entries)
