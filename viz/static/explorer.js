@@ -27,6 +27,35 @@
   var T0 = performance.now();
   var DATA = JSON.parse(document.getElementById("cg-data").textContent);
   var timings = { script: Math.round(T0), parse: Math.round(performance.now() - T0) };
+
+  /* The page stores each paper and concept record once (DATA.records, shared by the views)
+   * and per view only columns (position, size, cluster, PageRank …; see _pack in
+   * viz/html.py): expand them into the node and link records the explorer works with. */
+  function unpackView(v) {
+    var c = v.node, e = v.edge, kinds = v.edgeKinds.map(function (k) { return k.kind; }), defaults = DATA.recordDefaults;
+    v.meta = []; v.nodes = []; v.edges = []; v.edgeMeta = [];
+    for (var i = 0; i < c.rec.length; i++) {
+      var r = DATA.records[c.rec[i]], m = Object.assign({}, JSON.parse(JSON.stringify(defaults[r.kind] || {})), r);
+      delete m.shape;
+      m.cluster = c.cluster[i];
+      m.pagerank = c.pagerank[i];
+      if (c.yc) m.yc = c.yc[i];
+      v.meta.push(m);
+      var node = { id: i, label: c.label[i] || m.title, shape: r.shape, size: c.size[i], group: "c" + m.cluster,
+        font: { size: c.font[i] }, x: c.x[i], y: c.y[i] };
+      if (m.kind === "concept" && m.generic) node.opacity = DATA.genericOpacity;
+      v.nodes.push(node);
+    }
+    for (var k = 0; k < e.from.length; k++) {
+      var kind = kinds[e.kind[k]];
+      v.edges.push({ from: e.from[k], to: e.to[k], width: e.width[k], kind: kind });
+      v.edgeMeta.push({ kind: kind, weight: e.weight[k], evidence: e.evidence[k] >= 0 ? DATA.strings[e.evidence[k]] : "" });
+    }
+    delete v.node;
+    delete v.edge;
+  }
+  DATA.views.forEach(unpackView);
+  timings.unpack = Math.round(performance.now() - T0) - timings.parse;
   var SVGNS = "http://www.w3.org/2000/svg"; // an XML namespace name, never fetched
   var FONT = "#1d2433", HILITE = "rgba(29,36,51,0.72)";
   var KIND_ORDER = dict({ "citation": 0, "inferred-citation": 1, "concept": 2, "cooccurrence": 3, "mention": 4 });
