@@ -62,7 +62,8 @@ PHYSICS_MAX_NODES = 300   # up to this many nodes (and VIS_EDGES_MAX edges) the 
 VIS_EDGES_MAX = 4000
 DEFAULT_MAX_NODES = 5000
 DEFAULT_MAX_EDGES = 25000
-ABSTRACT_CHARS = 1500
+DRAWABLE_NODES = 10000    # about the most nodes vis-network still pans and zooms through (FACTS.md)
+ABSTRACT_CHARS = 1000     # the panel's preview (papers.csv has the whole abstract); most of the page's size
 GENERIC_OPACITY = 0.55
 EVIDENCE_CHARS = 400
 
@@ -527,7 +528,9 @@ def _prepare_view(name: str, G: nx.Graph, max_nodes: int, max_edges: int, seed: 
     if total_nodes > len(nodes) or edges_in_kept > len(edges):
         omitted = {"nodes": total_nodes - len(nodes), "edges": total_edges - len(edges),
                    "totalNodes": total_nodes, "totalEdges": total_edges,
-                   "maxNodes": max_nodes, "maxEdges": max_edges}
+                   "maxNodes": max_nodes, "maxEdges": max_edges,
+                   # a larger --max-nodes is worth suggesting only while a browser can draw the whole view
+                   "suggestMaxNodes": total_nodes if len(nodes) < total_nodes <= DRAWABLE_NODES else None}
     return {
         "name": name,
         "label": VIEW_TITLES.get(name, name),

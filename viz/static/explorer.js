@@ -876,15 +876,24 @@
     box.replaceChildren();
     box.hidden = !o;
     if (!o) return;
-    var parts = [];
-    if (o.nodes > 0) parts.push("Showing the " + fmt(o.totalNodes - o.nodes) + " most central of " + fmt(o.totalNodes) + " nodes (by PageRank); " + plural(o.nodes, "node") + " and " + plural(o.edges, "link") + " are left out.");
-    else parts.push("Showing the " + fmt(o.totalEdges - o.edges) + " strongest of " + fmt(o.totalEdges) + " links; " + plural(o.edges, "link") + " are left out.");
-    add(box, parts.join(" "));
-    add(box, " To see more, rebuild with ");
-    add(box, el("code", { text: "conceptgraph build --max-nodes " + String(Math.max(o.totalNodes, o.maxNodes)) }));
-    add(box, " (or ");
-    add(box, el("code", { text: "render_html(..., max_nodes=" + String(Math.max(o.totalNodes, o.maxNodes)) + ")" }));
-    add(box, "), or filter the corpus first.");
+    var drawn = o.totalNodes - o.nodes;
+    if (o.nodes > 0) {
+      add(box, "Showing the " + fmt(drawn) + " most central of " + fmt(o.totalNodes) + " nodes (by PageRank) and the " +
+        fmt(o.totalEdges - o.edges) + " strongest links among them; " + plural(o.nodes, "node") + " and " +
+        plural(o.edges, "link") + " are left out.");
+    } else {
+      add(box, "Showing the " + fmt(o.totalEdges - o.edges) + " strongest of " + fmt(o.totalEdges) + " links; " +
+        plural(o.edges, "link") + " are left out.");
+    }
+    if (o.suggestMaxNodes) {
+      add(box, " To draw every node, rebuild with ");
+      add(box, el("code", { text: "conceptgraph build --max-nodes " + String(o.suggestMaxNodes) }));
+      add(box, ".");
+    } else if (o.nodes > 0) {
+      // no number to suggest: more than a browser can draw
+      add(box, " A browser cannot draw all of them: to see another part, map a subset of the corpus " +
+        "(e.g. one cluster's papers from papers.csv), or open graph.graphml in Gephi.");
+    }
     box.appendChild(el("button", { type: "button", title: "Dismiss", text: "×", onclick: function () { box.hidden = true; } }));
   }
 
