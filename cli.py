@@ -31,10 +31,13 @@ from . import __version__  # noqa: E402
 from .extract import InputError  # noqa: E402
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_OUTPUT, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as the shell reports a reader that stopped early
 
 
 def _add_input_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", help="force the input format: text, csv, tsv, json, jsonl, bibtex, ris, wos, "
+    # --input-format, not --format: `export --formats` names output formats; --format stays as an alias
+    parser.add_argument("--input-format", "--format", dest="format", metavar="FORMAT",
+                        help="force the input format: text, csv, tsv, json, jsonl, bibtex, ris, wos, "
                         "scopus, openalex, arxiv, s2, citations (default: detected per file)")
     parser.add_argument("--encoding", help="text encoding of inputs that are not UTF-8")
 
@@ -150,10 +153,84 @@ def cmd_extract(args) -> int:
     return EXIT_OK
 
 
-def _print_table(table, args) -> None:
-    """Print a result table, or write it as CSV with --csv."""
+def _cell(value, column: str) -> str:
     import pandas as pd
 
+    if value is None or (not isinstance(value, (list, tuple, str)) and pd.isna(value)):
+        return "(untitled)" if column == "title" else ""
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    text = " ".join(str(value).split())
+    return "(untitled)" if column == "title" and not text else text
+
+
+_ID_COLUMNS = ("id", "paper_id", "cluster")
+
+
+def format_table(table, width: int | None = None, columns=None, core: int | None = None) -> str:
+    """A DataFrame as aligned text no wider than ``width`` (default: the terminal's).
+
+    Numbers keep their width; long text cells are shortened with "…" (each text
+    column in proportion to its width), and the last columns that still do not
+    fit are left out and named in a last line (``--csv FILE`` writes every
+    column in full). With ``core``, columns after the first ``core`` are left
+    out before any text is shortened.
+
+    >>> print(format_table(pd.DataFrame({"n": [1], "label": ["a long label"]}), width=40))  # doctest: +SKIP
+    n  label
+    1  a long label
+    """
+    import shutil
+    import textwrap
+
+    import pandas as pd
+
+    if width is None:
+        width = shutil.get_terminal_size((120, 24)).columns
+    width = max(int(width), 40)
+    if not len(table):
+        return "(no rows)"
+    names = [c for c in (columns or table.columns) if c in table.columns]
+    cells = {c: [_cell(v, c) for v in table[c].tolist()] for c in names}
+    names = [c for c in names if any(cells[c])]  # a column with no value at all (no years) says nothing
+    numeric = {c: pd.api.types.is_numeric_dtype(table[c]) for c in names}
+    natural = {c: max([len(c)] + [len(x) for x in cells[c]]) for c in names}
+    shown = list(names)
+
+    def total():
+        return sum(natural[c] for c in shown) + 2 * (len(shown) - 1)
+
+    # numbers and ids (to be copied into the next command) are never shortened
+    floor = {c: natural[c] if numeric[c] or c in _ID_COLUMNS else min(natural[c], max(len(c), 12)) for c in names}
+    while core is not None and total() > width and len(shown) > core:
+        shown.pop()
+    while total() > width:
+        text = [c for c in shown if natural[c] > floor[c]]
+        if text:  # every text column gives up width in proportion to what it can give
+            slack = sum(natural[c] - floor[c] for c in text)
+            cut = min(total() - width, slack)
+            for c in text:
+                natural[c] = max(floor[c], natural[c] - -(-cut * (natural[c] - floor[c]) // slack))
+        elif len(shown) > 1:
+            shown.pop()
+        else:
+            natural[shown[0]] = width
+            break
+
+    def fit(x, c):
+        x = x if len(x) <= natural[c] else x[:natural[c] - 1].rstrip() + "…"
+        return x.rjust(natural[c]) if numeric[c] else x.ljust(natural[c])
+
+    lines = ["  ".join(fit(c, c) for c in shown).rstrip()]
+    lines += ["  ".join(fit(cells[c][i], c) for c in shown).rstrip() for i in range(len(table))]
+    if len(shown) < len(names):
+        lines.append(textwrap.fill(f"(not shown at this width: {', '.join(names[len(shown):])}; "
+                                   "--csv FILE writes every column)", width))
+    return "\n".join(lines)
+
+
+def _print_table(table, args, columns=None, core=None) -> None:
+    """Print a result table fitted to the terminal, or write it whole as CSV with --csv."""
     from .outputs import write_csv
 
     if args.csv:
@@ -161,8 +238,7 @@ def _print_table(table, args) -> None:
         if not args.quiet:
             print(f"{len(table)} rows written to {args.csv}")
     elif not args.quiet:
-        with pd.option_context("display.max_colwidth", 60, "display.width", 200):
-            print(table.to_string(index=False) if len(table) else "(no rows)")
+        print(format_table(table, columns=columns, core=core))
 
 
 def _query_options(args) -> dict:
@@ -173,15 +249,19 @@ def _query_options(args) -> dict:
 def cmd_centrality(args) -> int:
     from .explore import centrality
 
-    _print_table(centrality(args.inputs, args.outdir, type=args.type, top=args.top, by=args.by,
-                            **_query_options(args)), args)
+    # the measure ranked by right after the label and type: it stays when the terminal is narrow
+    first = ["rank", "label", "type", args.by, "n_papers", "pagerank"]
+    table = centrality(args.inputs, args.outdir, type=args.type, top=args.top, by=args.by, **_query_options(args))
+    _print_table(table, args, columns=list(dict.fromkeys(first + list(table.columns))), core=len(first))
     return EXIT_OK
 
 
 def cmd_clusters(args) -> int:
     from .explore import clusters
 
-    _print_table(clusters(args.inputs, args.outdir, **_query_options(args)), args)
+    # printed: the columns that fit a terminal (top papers and counts per year are in --csv)
+    _print_table(clusters(args.inputs, args.outdir, **_query_options(args)), args,
+                 columns=["cluster", "size", "share", "mean_year", "growth", "label", "top_concepts"])
     return EXIT_OK
 
 
@@ -190,11 +270,21 @@ def cmd_show(args) -> int:
 
     kind, table, page = show(args.query, args.inputs, args.outdir, html=args.html, **_query_options(args))
     if not args.quiet:
-        print(f"{kind}: {args.query}")
+        print(show_heading(kind, table.attrs.get("subject", {}), args.query))
     _print_table(table, args)
     if page is not None and not args.quiet:
-        print(f"map of this neighbourhood: {page}")
+        print(f"map of this neighbourhood:\n{page}")  # the path alone on its line: nothing to wrap
     return EXIT_OK
+
+
+def show_heading(kind: str, subject: dict, query: str) -> str:
+    """``show``'s first line: the concept's label and type, or the paper's title, year and id."""
+    if kind == "concept":
+        bits = [b for b in (subject.get("type"), subject.get("n_papers") and f"{subject['n_papers']} papers") if b]
+        return f"concept: {subject.get('label') or query}" + (f" ({', '.join(bits)})" if bits else "")
+    title = subject.get("title") or "(untitled)"
+    year = f", {subject['year']}" if subject.get("year") else ""
+    return f"paper: {title} ({subject.get('id', query)}{year})"
 
 
 def cmd_trends(args) -> int:
@@ -276,10 +366,12 @@ def make_parser() -> argparse.ArgumentParser:
         return q
 
     p = add_query("centrality", "the most central concepts")
-    p.add_argument("--type", choices=("method", "dataset", "architecture", "task", "metric"))
+    p.add_argument("--type", choices=("method", "dataset", "architecture", "task", "metric"),
+                   help="only concepts of this type (default: every type)")
     p.add_argument("--top", type=_positive_int, default=20, help="rows (default: %(default)s)")
     p.add_argument("--by", default="pagerank", choices=("pagerank", "degree", "weighted_degree", "betweenness",
-                                                        "eigenvector", "n_papers"))
+                                                        "eigenvector", "n_papers"),
+                   help="the measure concepts are ranked by; rank 1 is the highest (default: %(default)s)")
     p.add_argument("--csv", metavar="FILE", help="write the table as CSV instead of printing it")
     p.set_defaults(func=cmd_centrality)
 
@@ -354,6 +446,11 @@ def _main(argv: list[str] | None) -> int:
     except OutputError as err:
         print(f"conceptgraph: error: {err}", file=sys.stderr)
         return EXIT_OUTPUT
+    except BrokenPipeError:
+        # the reader left (`conceptgraph show X | head`): stop quietly, like other Unix tools
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except OSError as err:
         # A failed rename names the final file (filename2), not the temporary one.
         path = err.filename2 or err.filename

@@ -106,9 +106,10 @@ def centrality(inputs=None, outdir: str | Path = DEFAULT_OUTDIR, *, type: str | 
                top: int = 20, by: str = "pagerank", **options) -> pd.DataFrame:
     """The most central concepts, overall or of one type.
 
-    Returns the concepts table's ``rank, concept_id, label, type, n_papers, degree,
-    weighted_degree, pagerank, betweenness, eigenvector, cluster_label`` for the
-    ``top`` concepts by ``by`` (ties broken by id, so the table is deterministic).
+    Returns ``rank, concept_id, label, type, n_papers, degree, weighted_degree,
+    pagerank, betweenness, eigenvector, cluster_label`` for the ``top`` concepts
+    by ``by`` (ties broken by id, so the table is deterministic); ``rank`` is the
+    place in this ranking, from 1.
 
     Examples
     --------
@@ -120,7 +121,9 @@ def centrality(inputs=None, outdir: str | Path = DEFAULT_OUTDIR, *, type: str | 
     if type is not None and type not in set(concepts["type"]):
         known = ", ".join(sorted(set(concepts["type"])))
         raise InputError(f"no concept of type {type!r} in this map (types: {known})")
-    table = top_concepts(concepts, type=type, n=top, by=by)
+    table = top_concepts(concepts, type=type, n=top, by=by).copy()
+    # the place in this ranking (by ``by``, of the type asked, generic concepts left out), from 1
+    table["rank"] = range(1, len(table) + 1)
     columns = ["rank", "concept_id", "label", "type", "n_papers", "degree", "weighted_degree", "pagerank",
                "betweenness", "eigenvector", "cluster_label"]
     return table[[c for c in columns if c in table.columns]].reset_index(drop=True)
@@ -160,6 +163,9 @@ def show(query: str, inputs=None, outdir: str | Path = DEFAULT_OUTDIR, *, html: 
         kind = "concept"
         G, table = concept_neighbourhood(concept_id, tables.papers, tables.mentions, tables.concepts)
         name, view = concept_id, "bipartite"
+        row = tables.concepts.loc[tables.concepts["concept_id"] == concept_id].iloc[0]
+        subject = {"id": concept_id, "label": row["label"], "type": row["type"],
+                   "n_papers": int(row["n_papers"]) if pd.notna(row.get("n_papers")) else None}
     else:
         paper_id = find_paper(tables.papers, query)
         if paper_id is None:
@@ -168,6 +174,11 @@ def show(query: str, inputs=None, outdir: str | Path = DEFAULT_OUTDIR, *, html: 
         G, table = paper_neighbourhood(paper_id, tables.papers, tables.mentions, tables.concepts,
                                        tables.paper_edges)
         name, view = paper_id, "papers"
+        row = tables.papers.loc[tables.papers["id"] == paper_id].iloc[0]
+        subject = {"id": paper_id, "title": row["title"] if pd.notna(row["title"]) else "",
+                   "year": int(row["year"]) if pd.notna(row["year"]) else None}
+    # what the table is about (the concept's label, or the paper's title), for its heading
+    table.attrs["subject"] = subject
     path = None
     if html is not False:
         # Ids are corpus text: only a filesystem-safe digest of them names the file.

@@ -424,3 +424,19 @@ def test_policy_blocks_an_injected_inline_script(browser, tmp_path):
     assert browser.execute("return window.__injected === undefined")  # ... the injected one does not
     refused = [e for e in browser.logs("browser") if "Content Security Policy" in e.get("message", "")]
     assert len(refused) == 1, refused
+
+
+def test_notice_suggests_no_impossible_number(browser, tmp_path):
+    """Issue 19: at 250,204 concepts the notice suggested --max-nodes 250204."""
+    G = nx.Graph()
+    for i in range(10_001):
+        G.add_node(f"c{i:05d}", kind="concept", label=f"concept {i}", type="method", pagerank=1 / (i + 1))
+    for i in range(0, 10_000, 2):
+        G.add_edge(f"c{i:05d}", f"c{i + 1:05d}", kind="cooccurrence", weight=1.0)
+    path = tmp_path / "huge.html"
+    render_html(G, path, view="concepts", max_nodes=50)
+    open_page(browser, path)
+    notice = text_of(browser, "#cg-notice")
+    assert "Showing the 50 most central of 10,001 nodes" in notice
+    assert "--max-nodes" not in notice and "cannot draw all of them" in notice
+    assert_clean(browser)

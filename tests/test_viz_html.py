@@ -9,7 +9,7 @@ import networkx as nx
 import pytest
 
 from conceptgraph.viz import DEFAULT_MAX_NODES, render_html, show
-from conceptgraph.viz.html import PALETTE, json_for_script
+from conceptgraph.viz.html import PALETTE, json_for_script, page_data
 from conceptgraph.viz.layout import island_layout
 from conceptgraph.viz.sample import synthetic_graphs
 
@@ -46,9 +46,7 @@ def paper_graph():
 
 
 def payload(html):
-    m = re.search(r'<script type="application/json" id="cg-data">(.*?)</script>', html, re.S)
-    assert m, "data block missing"
-    return json.loads(m.group(1))
+    return page_data(html)
 
 
 def test_returns_html_and_writes_atomically(tmp_path):
@@ -278,3 +276,22 @@ def test_importing_viz_loads_neither_ipython_nor_a_browser():
             "bad = [m for m in sys.modules if m.split('.')[0] in ('IPython', 'selenium')]; "
             "assert not bad, bad")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_each_record_is_stored_once():
+    """Issue 19: each paper record was stored in the papers view and again in the papers + concepts view."""
+    gs = synthetic_graphs(120, seed=5)
+    page = render_html(gs)
+    for n, a in gs["papers"].nodes(data=True):
+        assert page.count(json_for_script(a["abstract"])[1:-1]) == 1, n
+    data = page_data(page)
+    papers, both = data["views"][0], data["views"][2]
+    assert (papers["name"], both["name"]) == ("papers", "bipartite")
+    # the expanded records are the same in both views, apart from what is per view
+    by_id = {m["id"]: m for m in papers["meta"]}
+    shared = [m for m in both["meta"] if m["id"] in by_id]
+    assert len(shared) == gs["papers"].number_of_nodes()
+    for m in shared:
+        per_view = {"cluster", "pagerank", "yc"}
+        assert {k: v for k, v in m.items() if k not in per_view} == \
+               {k: v for k, v in by_id[m["id"]].items() if k not in per_view}

@@ -12,7 +12,7 @@ import networkx as nx
 import pytest
 
 from conceptgraph.viz import render_html
-from conceptgraph.viz.html import NO_YEAR_COLOUR, YEAR_SCALE, year_colour
+from conceptgraph.viz.html import NO_YEAR_COLOUR, YEAR_SCALE, page_data, year_colour
 from conceptgraph.viz.sample import synthetic_graphs
 
 from browser import Browser, find_chromium
@@ -22,9 +22,7 @@ BAD_COUNTS = "2015:2; 2016:<b>9</b>; </script><script>alert(2)</script>; 2018:4;
 
 
 def payload(html):
-    m = re.search(r'<script type="application/json" id="cg-data">(.*?)</script>', html, re.S)
-    assert m, "data block missing"
-    return json.loads(m.group(1))
+    return page_data(html)
 
 
 def year_graph():

@@ -35,6 +35,7 @@ Size limits (all documented in :func:`render_html`):
 from __future__ import annotations
 
 import base64
+import copy
 import hashlib
 import html as _html
 import json
@@ -51,7 +52,7 @@ from ..outputs import write_text
 from .layout import island_layout
 
 __all__ = [
-    "render_html", "show", "MapFrame", "VIEWS", "PHYSICS_MAX_NODES", "DEFAULT_MAX_NODES",
+    "render_html", "show", "MapFrame", "page_data", "VIEWS", "PHYSICS_MAX_NODES", "DEFAULT_MAX_NODES",
     "DEFAULT_MAX_EDGES", "PALETTE", "SHAPES", "YEAR_SCALE", "NO_YEAR_COLOUR", "year_colour",
 ]
 
@@ -61,7 +62,9 @@ PHYSICS_MAX_NODES = 300   # up to this many nodes (and VIS_EDGES_MAX edges) the 
 VIS_EDGES_MAX = 4000
 DEFAULT_MAX_NODES = 5000
 DEFAULT_MAX_EDGES = 25000
-ABSTRACT_CHARS = 1500
+DRAWABLE_NODES = 10000    # about the most nodes vis-network still pans and zooms through (FACTS.md)
+ABSTRACT_CHARS = 1000     # the panel's preview (papers.csv has the whole abstract); most of the page's size
+GENERIC_OPACITY = 0.55
 EVIDENCE_CHARS = 400
 
 # Tableau 10 followed by ten further well-separated hues; clusters beyond
@@ -179,6 +182,8 @@ def render_html(graph, path=None, *, title: str = "conceptgraph", view: str = "p
     overrides = dict(legend) if isinstance(legend, Mapping) else {}
     views = [_prepare_view(name, graphs[name], int(max_nodes), int(max_edges), int(seed), overrides)
              for name in names]
+    has_years = any(v["years"] is not None for v in views)
+    records, strings, views = _pack(views)
     payload = {
         "title": str(title),
         "initial": initial,
@@ -188,7 +193,11 @@ def render_html(graph, path=None, *, title: str = "conceptgraph", view: str = "p
         "colourBy": colour_by,
         "yearScale": list(YEAR_SCALE),
         "noYearColour": NO_YEAR_COLOUR,
-        "hasYears": any(v["years"] is not None for v in views),
+        "hasYears": has_years,
+        "genericOpacity": GENERIC_OPACITY,
+        "recordDefaults": RECORD_DEFAULTS,
+        "records": records,
+        "strings": strings,
         "views": views,
     }
     text = _fill_template(str(title), payload)
@@ -375,7 +384,6 @@ def _node_kind(view: str, attrs: dict) -> str:
 
 def _prepare_view(name: str, G: nx.Graph, max_nodes: int, max_edges: int, seed: int,
                   overrides: dict) -> dict:
-    from pyvis.network import Network
 
     all_nodes = sorted(G.nodes, key=_node_sort_key)
     total_nodes, total_edges = len(all_nodes), G.number_of_edges()
@@ -454,8 +462,7 @@ def _prepare_view(name: str, G: nx.Graph, max_nodes: int, max_edges: int, seed: 
     big = len(nodes) > 1000
     prs = [_num(G.nodes[n].get("pagerank")) for n in nodes]
     prmax = max([p for p in prs if p > 0], default=0.0)
-    net = Network(directed=G.is_directed())  # we never use pyvis's template
-    meta, type_counts, kind_counts = [], Counter(), Counter()
+    vis_nodes, meta, type_counts, kind_counts = [], [], Counter(), Counter()
     for i, n in enumerate(nodes):
         a = G.nodes[n]
         kind = _node_kind(name, a)
@@ -478,9 +485,10 @@ def _prepare_view(name: str, G: nx.Graph, max_nodes: int, max_edges: int, seed: 
             size = 8 + 24 * rel
             ctype = _text(a.get("type"), 30).lower() or "concept"
             shape = SHAPES.get(ctype, SHAPES["concept"])
-            label = _text(a.get("label") or n, 34 if big else 60)
+            title = _text(a.get("label") or n, 120)
+            label = _text(title, 34 if big else 60)
             generic = bool(a.get("generic")) and str(a.get("generic")).lower() not in ("false", "0")
-            m = {"kind": "concept", "title": label, "type": ctype, "generic": generic,
+            m = {"kind": "concept", "title": title, "type": ctype, "generic": generic,
                  "n_papers": int(_num(a.get("n_papers"))) if a.get("n_papers") is not None else None,
                  "papers": _split_concepts(a.get("papers"))}
             _add_time(m, a)
@@ -492,21 +500,20 @@ def _prepare_view(name: str, G: nx.Graph, max_nodes: int, max_edges: int, seed: 
         meta.append(m)
         # label size follows node size: with drawThreshold, labels of central
         # nodes show first and the rest appear as one zooms in
-        opts = {"size": round(size, 2), "group": f"c{ci}", "font": {"size": round(8 + rel * 14, 1)}}
+        node = {"id": i, "label": label, "shape": shape, "size": round(size, 2), "group": f"c{ci}",
+                "font": {"size": round(8 + rel * 14, 1)}}
         if m["kind"] == "concept" and m["generic"]:
-            opts["opacity"] = 0.55
-        opts["x"], opts["y"] = pos[n]
-        net.add_node(i, label=label, shape=shape, **opts)
-    _add_edges(net, edges, big)
+            node["opacity"] = GENERIC_OPACITY
+        node["x"], node["y"] = pos[n]
+        vis_nodes.append(node)
+    vis_edges = _edge_records(edges, big)
     years = _year_overlay(meta, clusters)
     edge_meta, edge_kinds = [], Counter()
     for a, b, d in edges:
         kind = _text(d.get("kind"), 40) or "link"
         edge_kinds[kind] += 1
-        edge_meta.append({"kind": kind, "weight": round(_num(d.get("weight"), 1.0), 6),
+        edge_meta.append({"kind": kind, "weight": _significant(_num(d.get("weight"), 1.0), 4),
                           "evidence": _text(d.get("evidence"), EVIDENCE_CHARS)})
-    net.options = _vis_options(big, seed, clusters)
-    vis_nodes, vis_edges, _heading, _h, _w, options = net.get_network_data()
 
     types = [{"type": t, "shape": SHAPES.get(t, SHAPES["concept"]), "count": type_counts[t]}
              for t in list(CONCEPT_TYPES) + sorted(set(type_counts) - set(CONCEPT_TYPES))
@@ -521,7 +528,9 @@ def _prepare_view(name: str, G: nx.Graph, max_nodes: int, max_edges: int, seed: 
     if total_nodes > len(nodes) or edges_in_kept > len(edges):
         omitted = {"nodes": total_nodes - len(nodes), "edges": total_edges - len(edges),
                    "totalNodes": total_nodes, "totalEdges": total_edges,
-                   "maxNodes": max_nodes, "maxEdges": max_edges}
+                   "maxNodes": max_nodes, "maxEdges": max_edges,
+                   # a larger --max-nodes is worth suggesting only while a browser can draw the whole view
+                   "suggestMaxNodes": total_nodes if len(nodes) < total_nodes <= DRAWABLE_NODES else None}
     return {
         "name": name,
         "label": VIEW_TITLES.get(name, name),
@@ -542,8 +551,112 @@ def _prepare_view(name: str, G: nx.Graph, max_nodes: int, max_edges: int, seed: 
         "edgeKinds": ekinds,
         "omitted": omitted,
         "years": years,
-        "options": json.loads(options),
+        "options": _vis_options(big, seed, clusters),
     }
+
+
+# --------------------------------------------------------------------------- page data: one copy of each record
+#
+# A paper is a node of the papers view and of the papers + concepts view, a concept of the
+# concepts view and of the papers + concepts view: its record (title, abstract, concepts …)
+# is stored once, in ``records``, and each view keeps columns of what differs per view
+# (position, size, cluster, PageRank, year colour). Link evidence is a table of distinct
+# strings (``strings``). The explorer expands the columns back into these records when the
+# page opens; :func:`page_data` does the same in Python.
+
+_PER_VIEW_META = ("cluster", "pagerank", "yc")
+# values a record leaves out (most papers have no venue, most concepts no paper list)
+RECORD_DEFAULTS = {"paper": {"year": None, "abstract": "", "concepts": [], "venue": "", "authors": ""},
+                   "concept": {"generic": False, "n_papers": None, "papers": []}}
+
+
+def _pack(views: list):
+    records, record_index, strings, string_index = [], {}, [], {}
+
+    def intern(table, index, value, key):
+        i = index.get(key)
+        if i is None:
+            i = index[key] = len(table)
+            table.append(value)
+        return i
+
+    packed = []
+    for v in views:
+        rec, cols = [], {k: [] for k in ("x", "y", "size", "font", "label") + _PER_VIEW_META}
+        for node, m in zip(v["nodes"], v["meta"]):
+            defaults = RECORD_DEFAULTS.get(m["kind"], {})
+            record = {k: x for k, x in m.items()
+                      if k not in _PER_VIEW_META and not (k in defaults and x == defaults[k])}
+            record["shape"] = node["shape"]
+            rec.append(intern(records, record_index, record, json.dumps(record, sort_keys=True)))
+            for k in _PER_VIEW_META:
+                cols[k].append(m.get(k))
+            cols["x"].append(node["x"])
+            cols["y"].append(node["y"])
+            cols["size"].append(node["size"])
+            cols["font"].append(node["font"]["size"])
+            cols["label"].append(0 if node["label"] == m["title"] else node["label"])  # 0: the title
+        if v["years"] is None:
+            del cols["yc"]
+        kind_of = {k["kind"]: i for i, k in enumerate(v["edgeKinds"])}
+        edges = {"from": [e["from"] for e in v["edges"]], "to": [e["to"] for e in v["edges"]],
+                 "width": [e["width"] for e in v["edges"]],
+                 "kind": [kind_of[e["kind"]] for e in v["edges"]],
+                 "weight": [e["weight"] for e in v["edgeMeta"]],
+                 "evidence": [intern(strings, string_index, e["evidence"], e["evidence"]) if e["evidence"] else -1
+                              for e in v["edgeMeta"]]}
+        rest = {k: x for k, x in v.items() if k not in ("nodes", "edges", "meta", "edgeMeta")}
+        packed.append(dict(rest, node=dict(cols, rec=rec), edge=edges))
+    return records, strings, packed
+
+
+def _unpack_view(v: dict, records: list, strings: list) -> dict:
+    """A packed view back to ``nodes``/``edges``/``meta``/``edgeMeta`` records (as the explorer does)."""
+    cols, out = v["node"], {k: x for k, x in v.items() if k not in ("node", "edge")}
+    nodes, meta = [], []
+    for i, r in enumerate(cols["rec"]):
+        record = dict(copy.deepcopy(RECORD_DEFAULTS.get(records[r]["kind"], {})), **records[r])
+        shape = record.pop("shape")
+        m = dict(record, cluster=cols["cluster"][i], pagerank=cols["pagerank"][i])
+        if "yc" in cols:
+            m["yc"] = cols["yc"][i]
+        meta.append(m)
+        node = {"id": i, "label": cols["label"][i] or m["title"], "shape": shape, "size": cols["size"][i],
+                "group": f"c{m['cluster']}", "font": {"size": cols["font"][i]}, "x": cols["x"][i], "y": cols["y"][i]}
+        if m["kind"] == "concept" and m["generic"]:
+            node["opacity"] = GENERIC_OPACITY
+        nodes.append(node)
+    e = v["edge"]
+    kinds = [k["kind"] for k in v["edgeKinds"]]
+    out["nodes"], out["meta"] = nodes, meta
+    out["edges"] = [{"from": a, "to": b, "width": w, "kind": kinds[k]}
+                    for a, b, w, k in zip(e["from"], e["to"], e["width"], e["kind"])]
+    out["edgeMeta"] = [{"kind": kinds[k], "weight": w, "evidence": strings[s] if s >= 0 else ""}
+                       for k, w, s in zip(e["kind"], e["weight"], e["evidence"])]
+    return out
+
+
+def page_data(page: str) -> dict:
+    """The data of a page written by :func:`render_html`, with every view's records expanded.
+
+    Each view gets ``nodes`` and ``edges`` (vis-network records), ``meta``
+    (one record per node: title, abstract, concepts, type, cluster, PageRank …)
+    and ``edgeMeta`` (kind, weight, evidence), as the explorer rebuilds them.
+
+    >>> data = page_data(render_html(G))          # doctest: +SKIP
+    >>> data["views"][0]["meta"][0]["title"]      # doctest: +SKIP
+    """
+    start = page.index('<script type="application/json" id="cg-data">')
+    start = page.index(">", start) + 1
+    data = json.loads(page[start:page.index("</script>", start)])
+    records, strings = data.pop("records"), data.pop("strings")
+    data["views"] = [_unpack_view(v, records, strings) for v in data["views"]]
+    return data
+
+
+def _significant(x: float, digits: int) -> float:
+    """``x`` rounded to ``digits`` significant digits (weights are shown with three)."""
+    return float(f"{x:.{digits}g}")
 
 
 def _year_overlay(meta: list, clusters: list):
@@ -580,23 +693,21 @@ def _cluster_order(c):
     return (0, float(c), "") if isinstance(c, (int, float)) and not isinstance(c, bool) else (1, 0.0, str(c))
 
 
-def _add_edges(net, edges, big):
-    """Add edge records through pyvis: endpoints, width by weight and kind.
+def _edge_records(edges, big):
+    """vis-network edge records: endpoints, width by weight and kind.
 
     The explorer styles each kind (colour, dashes, arrows) from the page's
     edge-kind table, so the records stay small.
     """
-    from pyvis.edge import Edge
-
+    records = []
     weights = [_num(d.get("weight"), 1.0) for _a, _b, d in edges]
     wmax = max(weights, default=1.0) or 1.0
     lo, span = (0.6, 3.4) if big else (1.0, 5.0)
     for (a, b, d), w in zip(edges, weights):
         kind = _text(d.get("kind"), 40) or "link"
         rel = math.sqrt(max(w, 0.0) / wmax) if wmax > 0 else 0.0
-        # pyvis's add_edge scans every existing edge for duplicates (quadratic);
-        # networkx edges are already unique, so append pyvis Edge records directly.
-        net.edges.append(Edge(a, b, False, width=round(lo + span * rel, 2), kind=kind).options)
+        records.append({"from": a, "to": b, "width": round(lo + span * rel, 2), "kind": kind})
+    return records
 
 
 def _vis_options(big: bool, seed: int, clusters: list) -> dict:

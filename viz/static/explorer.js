@@ -27,6 +27,35 @@
   var T0 = performance.now();
   var DATA = JSON.parse(document.getElementById("cg-data").textContent);
   var timings = { script: Math.round(T0), parse: Math.round(performance.now() - T0) };
+
+  /* The page stores each paper and concept record once (DATA.records, shared by the views)
+   * and per view only columns (position, size, cluster, PageRank …; see _pack in
+   * viz/html.py): expand them into the node and link records the explorer works with. */
+  function unpackView(v) {
+    var c = v.node, e = v.edge, kinds = v.edgeKinds.map(function (k) { return k.kind; }), defaults = DATA.recordDefaults;
+    v.meta = []; v.nodes = []; v.edges = []; v.edgeMeta = [];
+    for (var i = 0; i < c.rec.length; i++) {
+      var r = DATA.records[c.rec[i]], m = Object.assign({}, JSON.parse(JSON.stringify(defaults[r.kind] || {})), r);
+      delete m.shape;
+      m.cluster = c.cluster[i];
+      m.pagerank = c.pagerank[i];
+      if (c.yc) m.yc = c.yc[i];
+      v.meta.push(m);
+      var node = { id: i, label: c.label[i] || m.title, shape: r.shape, size: c.size[i], group: "c" + m.cluster,
+        font: { size: c.font[i] }, x: c.x[i], y: c.y[i] };
+      if (m.kind === "concept" && m.generic) node.opacity = DATA.genericOpacity;
+      v.nodes.push(node);
+    }
+    for (var k = 0; k < e.from.length; k++) {
+      var kind = kinds[e.kind[k]];
+      v.edges.push({ from: e.from[k], to: e.to[k], width: e.width[k], kind: kind });
+      v.edgeMeta.push({ kind: kind, weight: e.weight[k], evidence: e.evidence[k] >= 0 ? DATA.strings[e.evidence[k]] : "" });
+    }
+    delete v.node;
+    delete v.edge;
+  }
+  DATA.views.forEach(unpackView);
+  timings.unpack = Math.round(performance.now() - T0) - timings.parse;
   var SVGNS = "http://www.w3.org/2000/svg"; // an XML namespace name, never fetched
   var FONT = "#1d2433", HILITE = "rgba(29,36,51,0.72)";
   var KIND_ORDER = dict({ "citation": 0, "inferred-citation": 1, "concept": 2, "cooccurrence": 3, "mention": 4 });
@@ -847,15 +876,24 @@
     box.replaceChildren();
     box.hidden = !o;
     if (!o) return;
-    var parts = [];
-    if (o.nodes > 0) parts.push("Showing the " + fmt(o.totalNodes - o.nodes) + " most central of " + fmt(o.totalNodes) + " nodes (by PageRank); " + plural(o.nodes, "node") + " and " + plural(o.edges, "link") + " are left out.");
-    else parts.push("Showing the " + fmt(o.totalEdges - o.edges) + " strongest of " + fmt(o.totalEdges) + " links; " + plural(o.edges, "link") + " are left out.");
-    add(box, parts.join(" "));
-    add(box, " To see more, rebuild with ");
-    add(box, el("code", { text: "conceptgraph build --max-nodes " + String(Math.max(o.totalNodes, o.maxNodes)) }));
-    add(box, " (or ");
-    add(box, el("code", { text: "render_html(..., max_nodes=" + String(Math.max(o.totalNodes, o.maxNodes)) + ")" }));
-    add(box, "), or filter the corpus first.");
+    var drawn = o.totalNodes - o.nodes;
+    if (o.nodes > 0) {
+      add(box, "Showing the " + fmt(drawn) + " most central of " + fmt(o.totalNodes) + " nodes (by PageRank) and the " +
+        fmt(o.totalEdges - o.edges) + " strongest links among them; " + plural(o.nodes, "node") + " and " +
+        plural(o.edges, "link") + " are left out.");
+    } else {
+      add(box, "Showing the " + fmt(o.totalEdges - o.edges) + " strongest of " + fmt(o.totalEdges) + " links; " +
+        plural(o.edges, "link") + " are left out.");
+    }
+    if (o.suggestMaxNodes) {
+      add(box, " To draw every node, rebuild with ");
+      add(box, el("code", { text: "conceptgraph build --max-nodes " + String(o.suggestMaxNodes) }));
+      add(box, ".");
+    } else if (o.nodes > 0) {
+      // no number to suggest: more than a browser can draw
+      add(box, " A browser cannot draw all of them: to see another part, map a subset of the corpus " +
+        "(e.g. one cluster's papers from papers.csv), or open graph.graphml in Gephi.");
+    }
     box.appendChild(el("button", { type: "button", title: "Dismiss", text: "×", onclick: function () { box.hidden = true; } }));
   }
 
