@@ -18,7 +18,8 @@ EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_OUTPUT, EXIT_INTERRUPTED = 0, 1, 2, 3, 
 
 def _add_input_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", help="force the input format: text, csv, tsv, json, jsonl, bibtex, ris, wos, "
-                        "scopus, openalex, arxiv, s2, citations (default: detected per file)")
+                        "wos-tab, scopus, medline, dimensions, openalex, arxiv, s2, csl-json, citations "
+                        "(default: sniffed per file)")
     parser.add_argument("--encoding", help="text encoding of inputs that are not UTF-8")
 
 

@@ -257,3 +257,17 @@ def test_a_200_mb_line_is_refused_with_bounded_memory(tmp_path):
     assert message == ("refused: one-line.csv:2: a line of 200,000,008 characters, more than the 16,000,000 a file "
                        "of records may have on one line"), message
     assert peak < 3 * 200_000_000, peak  # the bytes and their text, nothing more
+
+
+def test_build_twice_in_a_folder_maps_the_same_papers(tmp_path):
+    """`conceptgraph build .` must not read its own outputs (conceptgraph-out/, .cache) the second time."""
+    (tmp_path / "corpus.txt").write_text(
+        ABSTRACT + "\nWe fine-tune BERT on SQuAD and report exact match and F1.\n"
+        "We prune ResNet-50 channels and keep ImageNet accuracy within one point.\n", encoding="utf-8")
+    for _ in range(2):
+        done = subprocess.run([sys.executable, "-m", "conceptgraph", "build", ".", "-q"], cwd=tmp_path,
+                              capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr
+        report = json.loads((tmp_path / "conceptgraph-out" / "report.json").read_text("utf-8"))
+        assert report["papers"] == 3 and [f["file"] for f in report["files"]] == ["corpus.txt"]
+    assert {f["file"] for f in report["files_skipped"]} == {"conceptgraph-out"}

@@ -64,7 +64,8 @@ def _table_rows(text: str, source: Source, skip_lines: int = 0, align: bool = Tr
     lines = io.StringIO(text, newline="")
     for _ in range(skip_lines):
         lines.readline()
-    first = text.lstrip("\ufeff").split("\n", skip_lines + 1)[skip_lines] if skip_lines else _first_line(text)
+    head_lines = text.lstrip("\ufeff").split("\n", skip_lines + 1)
+    first = head_lines[skip_lines] if len(head_lines) > skip_lines else ""
     reader = csv.reader(lines, delimiter=_delimiter(first))
     try:
         header = next(reader)
