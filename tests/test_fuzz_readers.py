@@ -20,7 +20,7 @@ from conceptgraph.extract.readers import (READERS, RECORD_FIELDS, Citation, Skip
 from conceptgraph.graph.references import match_references
 
 FIXTURES = Path(__file__).parent / "fixtures" / "formats"
-SEEDS = {p.name: p.read_text("utf-8-sig") for p in sorted(FIXTURES.iterdir()) if p.name != "README.md"}
+SEEDS = {p.name: p.read_text("utf-8-sig") for p in sorted(FIXTURES.iterdir())}
 SUFFIXES = [".txt", ".csv", ".tsv", ".jsonl", ".json", ".bib", ".ris", ".ciw", ".nbib", ".scopus", ".md",
             ".txt.gz", ""]
 FUZZ = settings(max_examples=40, deadline=None, database=None,

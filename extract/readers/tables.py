@@ -106,12 +106,13 @@ def _read_with(text: str, source: Source, fields_of, convert, skip_lines: int = 
 # ---------------------------------------------------------------- plain tables
 
 def sniff_table(head: str) -> str | None:
-    """``csv``/``tsv`` for a header naming an abstract column, or a title and another known field."""
+    """``csv``/``tsv`` for a header naming an abstract or title column and another known field."""
     header = _header(_first_line(head))
-    if len(header) < 2 or sum(len(h) > 60 for h in header) > len(header) / 2:
+    # Column names are short; a line of prose cut at its commas is not a header.
+    if len(header) < 2 or any(len(h) > 80 for h in header):
         return None
     fields = column_map(header)
-    if "abstract" in fields or ("title" in fields and len(fields) >= 2):
+    if len(fields) >= 2 and ("abstract" in fields or "title" in fields):
         return "tsv" if _delimiter(_first_line(head)) == "\t" else "csv"
     return None
 
