@@ -38,7 +38,8 @@ def _add_input_options(parser: argparse.ArgumentParser) -> None:
     # --input-format, not --format: `export --formats` names output formats; --format stays as an alias
     parser.add_argument("--input-format", "--format", dest="format", metavar="FORMAT",
                         help="force the input format: text, csv, tsv, json, jsonl, bibtex, ris, wos, "
-                        "scopus, openalex, arxiv, s2, citations (default: detected per file)")
+                        "wos-tab, scopus, medline, dimensions, openalex, arxiv, s2, csl-json, citations "
+                        "(default: sniffed per file)")
     parser.add_argument("--encoding", help="text encoding of inputs that are not UTF-8")
 
 

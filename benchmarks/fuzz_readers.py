@@ -32,9 +32,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from conceptgraph.extract import InputError, load  # noqa: E402
 from conceptgraph.extract.readers import READERS, Source, detect_format  # noqa: E402
 from conceptgraph.graph.references import match_references  # noqa: E402
-from test_fuzz_readers import SEEDS, check_item, mutate  # noqa: E402
-
-SUFFIXES = [".txt", ".csv", ".tsv", ".jsonl", ".json", ".bib", ".ris", ".ciw", ".txt.gz", ""]
+from test_fuzz_readers import SEEDS, SUFFIXES, check_item, mutate  # noqa: E402
 
 
 CHUNK = 500  # inputs per Hypothesis run; the budget is checked between runs

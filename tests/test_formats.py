@@ -1,6 +1,7 @@
 """Bibliographic formats: detection, fields, years, references, accounting.
 
-The fixtures in tests/fixtures/formats/ are small exports written in each
+The fixtures in tests/fixtures/formats/ (listed in tests/fixtures/formats.md) are small
+exports written in each
 database's real format (column names, tags, record layouts, quirks).
 """
 import gzip
@@ -31,7 +32,7 @@ EXPECTED = {  # file: (format, read, kept, skipped)
     "arxiv-metadata-oai-snapshot.json": ("arxiv", 3, 3, 0),
     "s2_batch.json": ("s2", 4, 3, 1),
     "generic.tsv": ("tsv", 3, 3, 0),
-    # Quirks of real exports, written anew (see tests/fixtures/formats/README.md).
+    # Quirks of real exports, written anew (see tests/fixtures/formats.md).
     "pubmed.nbib": ("medline", 3, 3, 0),
     "ovid_psycinfo.ris": ("ris", 2, 2, 0),
     "ieee_markup.ris": ("ris", 2, 2, 0),
@@ -57,7 +58,7 @@ def balanced(report):
 
 
 def test_every_fixture_is_listed():
-    assert sorted(p.name for p in FIXTURES.iterdir() if p.name != "README.md") == sorted(EXPECTED)
+    assert sorted(p.name for p in FIXTURES.iterdir()) == sorted(EXPECTED)
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
@@ -98,7 +99,7 @@ def test_directory_and_glob_of_all_formats(tmp_path):
     report = papers.attrs["load_report"]
     balanced(report)
     assert sorted(Path(f["file"]).name for f in report["files"]) == sorted(EXPECTED)
-    assert [Path(f["file"]).name for f in report["files_skipped"]] == ["README.md"]
+    assert report["files_skipped"] == []
     assert report["read"] == sum(e[1] for e in EXPECTED.values())
     # The same paper in several exports is one paper ("Deep learning": BibTeX, WoS, OpenAlex).
     assert report["merged"] > 0
@@ -664,7 +665,7 @@ def test_build_lists_every_file_of_a_mixed_directory(tmp_path):
     read = {Path(f["file"]).name: f["format"] for f in report["files"]}
     skipped = {Path(f["file"]).name: f["reason"] for f in report["files_skipped"]}
     assert read == {name: fmt for name, (fmt, *_) in EXPECTED.items()}
-    assert set(skipped) == {"README.md", "notes.md", "paper.pdf", ".cache", "pipe"}
+    assert set(skipped) == {"notes.md", "paper.pdf", ".cache", "pipe"}
     assert "Markdown" in skipped["notes.md"] and "PDF" in skipped["paper.pdf"]
     assert "hidden" in skipped[".cache"] and "FIFO" in skipped["pipe"]
     assert report["records"]["read"] == report["records"]["kept"] + report["records"]["merged"] + report["records"]["skipped"]

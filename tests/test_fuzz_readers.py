@@ -21,6 +21,8 @@ from conceptgraph.graph.references import match_references
 
 FIXTURES = Path(__file__).parent / "fixtures" / "formats"
 SEEDS = {p.name: p.read_text("utf-8-sig") for p in sorted(FIXTURES.iterdir())}
+SUFFIXES = [".txt", ".csv", ".tsv", ".jsonl", ".json", ".bib", ".ris", ".ciw", ".nbib", ".scopus", ".md",
+            ".txt.gz", ""]
 FUZZ = settings(max_examples=40, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 SOURCE = Source(Path("fuzz.txt"), "fuzz.txt")
@@ -114,12 +116,13 @@ JSON_VALUES = st.recursive(
     max_leaves=12)
 KEYS = ["id", "title", "abstract", "year", "doi", "references", "cited_by", "text", "summary", "paperId", "corpusid",
         "externalIds", "citations", "abstract_inverted_index", "referenced_works", "publication_year",
-        "display_name", "versions", "update_date", "submitter", "publication_date", "results", "data"]
+        "display_name", "versions", "update_date", "submitter", "publication_date", "results", "data",
+        "paperAbstract", "inCitations", "outCitations", "issued", "author", "authors", "authorships"]
 
 
 @FUZZ
 @given(rows=st.lists(st.dictionaries(st.sampled_from(KEYS), JSON_VALUES, max_size=8) | JSON_VALUES, max_size=6),
-       as_lines=st.booleans(), name=st.sampled_from(["jsonl", "json", "openalex", "arxiv", "s2"]))
+       as_lines=st.booleans(), name=st.sampled_from(["jsonl", "json", "openalex", "arxiv", "s2", "csl-json"]))
 def test_json_readers_survive_malformed_records(rows, as_lines, name):
     try:
         text = "\n".join(json.dumps(r) for r in rows) if as_lines else json.dumps(rows)
@@ -130,8 +133,7 @@ def test_json_readers_survive_malformed_records(rows, as_lines, name):
 
 
 @FUZZ
-@given(data=st.binary(max_size=400), suffix=st.sampled_from([".txt", ".csv", ".tsv", ".jsonl", ".json", ".bib",
-                                                              ".ris", ".ciw", ".txt.gz", ""]),
+@given(data=st.binary(max_size=400), suffix=st.sampled_from(SUFFIXES),
        from_seed=st.booleans(), seed=st.sampled_from(sorted(SEEDS)))
 def test_load_survives_arbitrary_bytes(data, suffix, from_seed, seed):
     if from_seed:  # a real export with random bytes spliced in

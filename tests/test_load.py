@@ -257,3 +257,41 @@ def test_a_200_mb_line_is_refused_with_bounded_memory(tmp_path):
     assert message == ("refused: one-line.csv:2: a line of 200,000,008 characters, more than the 16,000,000 a file "
                        "of records may have on one line"), message
     assert peak < 3 * 200_000_000, peak  # the bytes and their text, nothing more
+
+
+def test_build_twice_in_a_folder_maps_the_same_papers(tmp_path):
+    """`conceptgraph build .` must not read its own outputs (conceptgraph-out/, .cache) the second time."""
+    (tmp_path / "corpus.txt").write_text(
+        ABSTRACT + "\nWe fine-tune BERT on SQuAD and report exact match and F1.\n"
+        "We prune ResNet-50 channels and keep ImageNet accuracy within one point.\n", encoding="utf-8")
+    for _ in range(2):
+        done = subprocess.run([sys.executable, "-m", "conceptgraph", "build", ".", "-q"], cwd=tmp_path,
+                              capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr
+        report = json.loads((tmp_path / "conceptgraph-out" / "report.json").read_text("utf-8"))
+        assert report["papers"] == 3 and [f["file"] for f in report["files"]] == ["corpus.txt"]
+    assert {f["file"] for f in report["files_skipped"]} == {"conceptgraph-out"}
+
+
+def test_outputs_written_beside_the_corpus_and_globs_are_left_out(tmp_path, monkeypatch):
+    # `conceptgraph build corpus -o corpus`: the folder holds the corpus and a build's outputs.
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "abstracts.csv").write_text(f"title,abstract\nA paper,{ABSTRACT}\n", encoding="utf-8")
+    (corpus / "papers.csv").write_text("id,title,abstract\np1,Old,An abstract of the earlier build.\n", encoding="utf-8")
+    (corpus / "report.json").write_text(json.dumps({"records": {}, "files": [], "outputs": ["papers.csv", "report.json"]}),
+                                        encoding="utf-8")
+    report = load(corpus).attrs["load_report"]
+    assert [f["file"] for f in report["files"]] == ["corpus/abstracts.csv"]
+    assert {f["file"] for f in report["files_skipped"]} == {"corpus/papers.csv", "corpus/report.json"}
+    # A pattern reaching into an output folder reads none of it.
+    (corpus / "report.json").unlink()
+    out = tmp_path / "conceptgraph-out"
+    out.mkdir()
+    (out / "mentions.csv").write_text("paper_id,text\np1,Some mention text here.\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    report = load("*/abstracts.csv").attrs["load_report"]
+    assert [f["file"] for f in report["files"]] == ["corpus/abstracts.csv"]
+    report = load("*/*s.csv").attrs["load_report"]
+    assert [f["file"] for f in report["files"]] == ["corpus/abstracts.csv", "corpus/papers.csv"]
+    assert [f["file"] for f in report["files_skipped"]] == ["conceptgraph-out/mentions.csv"]

@@ -29,6 +29,9 @@ MAX_TEXT_CHARS = 1_000_000
 class InputError(Exception):
     """A file that cannot be read at all; the message is one line naming the file."""
 
+    # Its public home (tracebacks, doctests and pickles name it there).
+    __module__ = "conceptgraph.extract.readers"
+
 
 @dataclass(frozen=True)
 class Skip:
@@ -159,7 +162,7 @@ _ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,30}|#[0-9]{1,7}|#[xX][0-9A-Fa-f
 _PUBLISHER = data_patterns("publisher_boilerplate.txt")
 # A statement is only looked for when one of these words is in the text's tail (fast path).
 _PUBLISHER_WORDS = ("©", "(c)", "copyright", "rights reserved", "springer", "elsevier", "published by",
-                    "licensee", "wiley", "ieee.", "creative commons")
+                    "open access")
 _TAIL_CHARS = 600
 
 
@@ -190,7 +193,7 @@ def strip_publisher_boilerplate(text: str) -> str:
     while True:
         tail_start = max(0, len(text) - _TAIL_CHARS)
         tail = text[tail_start:].lower()
-        if not any(word in tail for word in _PUBLISHER_WORDS):
+        if not any(map(tail.__contains__, _PUBLISHER_WORDS)):
             return text
         best = None
         for pattern in _PUBLISHER:
@@ -200,6 +203,9 @@ def strip_publisher_boilerplate(text: str) -> str:
         if best is None:
             return text
         text = text[:best].rstrip()
+
+
+_AUTHOR_SEPARATOR = re.compile(r"\s+and\s+|;|\n")
 
 
 def first_author_name(value) -> str | None:
@@ -214,10 +220,10 @@ def first_author_name(value) -> str | None:
     """
     if isinstance(value, (list, tuple)):
         value = next((v for v in value if isinstance(v, str) and v.strip()), None)
-    text = text_value(value).strip()
+    text = text_value(value)[:300].strip()  # the first name is near the start of a long list
     if not text:
         return None
-    first = re.split(r"\s+and\s+|;|\n", text, maxsplit=1)[0].strip()
+    first = _AUTHOR_SEPARATOR.split(text, maxsplit=1)[0].strip()
     if "," in first:
         family, rest = first.split(",", 1)
         # "Phillips J.C., Braun R." (Scopus): the part before the comma is a whole name.

@@ -8,6 +8,7 @@ output folders; whatever is not read is listed with the reason.
 """
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import stat
@@ -149,11 +150,18 @@ def expand_inputs(inputs: Iterable[str | Path]) -> tuple[list[tuple[Path, str, b
                 raise InputError(f"{item}: bad file pattern ({one_line(err)})") from None
             if not matches:
                 raise InputError(f"{item}: no file matches this pattern")
+            base = Path(*[p for p in itertools.takewhile(lambda p: not any(ch in p for ch in "*?["),
+                                                        Path(item).parts)] or ["."])
             for match in matches:
-                if match.is_dir():
+                hidden_or_ours = _left_out(match, base)
+                if hidden_or_ours:
+                    skipped.append({"file": clean_text(str(match)), "reason": hidden_or_ours})
+                elif match.is_dir():
                     found += _directory_files(match, str(match), skipped)
                 elif match.is_file():
                     found.append((match, clean_text(str(match)), False))
+                else:
+                    skipped.append({"file": clean_text(str(match)), "reason": f"{_kind(match)}, not a regular file"})
         elif path.exists():
             raise InputError(f"{item}: not a regular file or directory ({_kind(path)})")
         else:
@@ -166,18 +174,44 @@ def input_files(inputs: Iterable[str | Path]) -> list[tuple[Path, str]]:
     return [(path, name) for path, name, _ in expand_inputs(inputs)[0]]
 
 
-def is_output_folder(path: Path) -> bool:
-    """True for a folder conceptgraph wrote: named ``conceptgraph-out`` or holding our ``report.json``."""
-    if path.name == "conceptgraph-out":
-        return True
-    report = path / "report.json"
+def our_outputs(folder: Path) -> set[str] | None:
+    """The names of the files conceptgraph wrote into ``folder`` (from its ``report.json``), or None."""
+    report = folder / "report.json"
     try:
         if not report.is_file() or report.stat().st_size > 50_000_000:
-            return False
+            return None
         data = json.loads(report.read_text("utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-        return False
-    return isinstance(data, dict) and {"records", "files", "outputs"} <= set(data)
+        return None
+    if not (isinstance(data, dict) and {"records", "files", "outputs"} <= set(data)
+            and isinstance(data["outputs"], list)):
+        return None
+    return {str(name) for name in data["outputs"]} | {"report.json"}
+
+
+def is_output_folder(path: Path) -> bool:
+    """True for a folder conceptgraph wrote: named ``conceptgraph-out`` or holding our ``report.json``."""
+    return path.name == "conceptgraph-out" or our_outputs(path) is not None
+
+
+_OURS = "written by conceptgraph (listed in the report.json beside it): not read as input"
+_OUR_FOLDER = "conceptgraph's own output folder: not read as input"
+
+
+def _left_out(match: Path, base: Path) -> str | None:
+    """Why a glob match is not read: it is one of our outputs, or lies (below the pattern's
+    fixed ``base``) in a hidden folder or in one of our output folders."""
+    outputs = our_outputs(match.parent)
+    if outputs and match.name in outputs:
+        return _OURS
+    for part in (match, *match.parents):
+        if part == base or base not in part.parents:
+            break
+        if part.name.startswith("."):
+            return "a hidden file or folder: not read" if part == match else "in a hidden folder: not read"
+        if part != match and is_output_folder(part):
+            return _OUR_FOLDER
+    return None
 
 
 def _kind(path: Path) -> str:
@@ -196,9 +230,6 @@ def _directory_files(path: Path, item: str, skipped: list[dict]) -> list[tuple[P
     def name_of(p: Path) -> str:
         return clean_text(str(p.relative_to(path.parent)))
 
-    if is_output_folder(path):
-        skipped.append({"file": clean_text(item), "reason": "conceptgraph's own output folder: not read as input"})
-        return []
     members = []
     for root, dirs, files in os.walk(path, onerror=None):
         root_path = Path(root)
@@ -208,13 +239,17 @@ def _directory_files(path: Path, item: str, skipped: list[dict]) -> list[tuple[P
             if d.startswith("."):
                 skipped.append({"file": name_of(sub), "reason": "a hidden folder: not read"})
             elif is_output_folder(sub):
-                skipped.append({"file": name_of(sub), "reason": "conceptgraph's own output folder: not read as input"})
+                skipped.append({"file": name_of(sub), "reason": _OUR_FOLDER})
             else:
                 kept_dirs.append(d)
         dirs[:] = kept_dirs
+        # A folder given to read may also hold a build's outputs (`-o .`): those files are left out.
+        outputs = our_outputs(root_path) or set()
         for f in sorted(files):
             member = root_path / f
-            if f.startswith("."):
+            if f in outputs:
+                skipped.append({"file": name_of(member), "reason": _OURS})
+            elif f.startswith("."):
                 skipped.append({"file": name_of(member), "reason": "a hidden file: not read"})
             elif not member.is_file():  # FIFOs, sockets, devices: never opened, so never block
                 skipped.append({"file": name_of(member), "reason": f"{_kind(member)}, not a regular file"})
@@ -228,4 +263,4 @@ def _directory_files(path: Path, item: str, skipped: list[dict]) -> list[tuple[P
 
 
 __all__ = ["detect_format", "read_file", "expand_inputs", "input_files", "normalise_format",
-           "is_output_folder", "FORMAT_ALIASES", "MAX_LINE_CHARS"]
+           "is_output_folder", "our_outputs", "FORMAT_ALIASES", "MAX_LINE_CHARS"]

@@ -64,7 +64,8 @@ def _table_rows(text: str, source: Source, skip_lines: int = 0, align: bool = Tr
     lines = io.StringIO(text, newline="")
     for _ in range(skip_lines):
         lines.readline()
-    first = text.lstrip("\ufeff").split("\n", skip_lines + 1)[skip_lines] if skip_lines else _first_line(text)
+    head_lines = text.lstrip("\ufeff").split("\n", skip_lines + 1)
+    first = head_lines[skip_lines] if len(head_lines) > skip_lines else ""
     reader = csv.reader(lines, delimiter=_delimiter(first))
     try:
         header = next(reader)
@@ -105,12 +106,13 @@ def _read_with(text: str, source: Source, fields_of, convert, skip_lines: int = 
 # ---------------------------------------------------------------- plain tables
 
 def sniff_table(head: str) -> str | None:
-    """``csv``/``tsv`` for a header naming an abstract column, or a title and another known field."""
+    """``csv``/``tsv`` for a header naming an abstract or title column and another known field."""
     header = _header(_first_line(head))
-    if len(header) < 2 or sum(len(h) > 60 for h in header) > len(header) / 2:
+    # Column names are short; a line of prose cut at its commas is not a header.
+    if len(header) < 2 or any(len(h) > 80 for h in header):
         return None
     fields = column_map(header)
-    if "abstract" in fields or ("title" in fields and len(fields) >= 2):
+    if len(fields) >= 2 and ("abstract" in fields or "title" in fields):
         return "tsv" if _delimiter(_first_line(head)) == "\t" else "csv"
     return None
 
