@@ -102,17 +102,53 @@ def write_json(path: str | Path, data) -> Path:
 # newlines, zero-width and byte-order marks), or a leading tab or carriage return.
 # Apostrophes before such a cell are part of the rule, so that the prefix can be
 # removed again without ambiguity (``'=x`` is written ``''=x``).
-_INVISIBLE = "\\s\u00a0\u180e\u200b-\u200f\u2028\u2029\u2060\ufeff"
-_FORMULA = re.compile(f"'*(?:[{_INVISIBLE}]*[=+\\-@]|[\t\r])")
+_INVISIBLE = [(0x09, 0x0D), (0x20, 0x20), (0x85, 0x85), (0xA0, 0xA0), (0x1680, 0x1680), (0x180E, 0x180E),
+              (0x2000, 0x200F), (0x2028, 0x2029), (0x202F, 0x202F), (0x205F, 0x2060), (0x3000, 0x3000),
+              (0xFEFF, 0xFEFF)]
+
+
+def _formula_pattern(char) -> str:
+    blanks = "".join(char(a) if a == b else f"{char(a)}-{char(b)}" for a, b in _INVISIBLE)
+    return f"^'*(?:[{blanks}]*[=+\\-@]|[\\t\\r])"
+
+
+_FORMULA = re.compile(_formula_pattern(lambda c: f"\\u{c:04x}"))
+# The same rule in RE2 syntax, for pyarrow's vectorised matching of whole columns.
+_FORMULA_RE2 = _formula_pattern(lambda c: f"\\x{{{c:x}}}")
 
 
 def _formula_like(values: pd.Series) -> pd.Series:
-    """Which string cells a spreadsheet would run (negative numbers are data, not formulas)."""
-    hits = values.str.match(_FORMULA)
+    """Which cells of a column of strings (or missing values) a spreadsheet would run as formulas.
+
+    Negative numbers are data, not formulas. Matched in pyarrow (RE2), not cell by cell.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = pa.array(values.to_numpy(dtype=object, na_value=None), type=pa.large_string())
+    hits = pd.Series(pc.match_substring_regex(array, _FORMULA_RE2).fill_null(False).to_numpy(
+        zero_copy_only=False), index=values.index)
     if hits.any():
         numbers = pd.to_numeric(values[hits].str.lstrip("'"), errors="coerce").notna()
         hits[numbers[numbers].index] = False
     return hits
+
+
+def _strings(column: pd.Series) -> pd.Series | None:
+    """The column as strings with missing values, or None when it holds other things too."""
+    if pd.api.types.is_string_dtype(column) and column.dtype != object:
+        return column
+    kind = pd.api.types.infer_dtype(column, skipna=True)
+    if kind in ("string", "empty"):
+        return column
+    return None
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
 
 
 def spreadsheet_safe(value):
@@ -123,7 +159,7 @@ def spreadsheet_safe(value):
     >>> spreadsheet_safe(" =1"), spreadsheet_safe("\\u200b=1")
     ("' =1", "'\\u200b=1")
     """
-    if isinstance(value, str) and _formula_like(pd.Series([value]))[0]:
+    if isinstance(value, str) and _FORMULA.match(value) and _number(value.lstrip("'")) is None:
         return "'" + value
     return value
 
@@ -137,18 +173,27 @@ def _list_cells(column: pd.Series) -> pd.Series:
     return column
 
 
+def _text_cells(column: pd.Series) -> pd.Series:
+    """A column of strings and missing values: as it is, or with every other value as its text."""
+    strings = _strings(column)
+    if strings is not None:
+        return strings
+    column = _list_cells(column)
+    return column.map(lambda v: v if v is None or isinstance(v, str) or (isinstance(v, float) and v != v)
+                      else str(v))
+
+
 def safe_table(table: pd.DataFrame) -> pd.DataFrame:
     """``table`` as written to CSV: list cells joined with "; ", formula-like cells prefixed with ``'``."""
     safe = {}
     for name in table.columns:
         column = table[name]
         if column.dtype == object or pd.api.types.is_string_dtype(column):
-            column = _list_cells(column)
-            strings = column[column.map(type) == str] if column.dtype == object else column.dropna()
-            marked = _formula_like(strings.astype(str))
+            column = _text_cells(column)
+            marked = _formula_like(column)
             if marked.any():
                 column = column.copy()
-                column[marked[marked].index] = "'" + strings[marked].astype(str)
+                column[marked] = "'" + column[marked]
         safe[name] = column
     return pd.DataFrame(safe, index=table.index, columns=table.columns)
 
@@ -161,14 +206,15 @@ def unsafe_table(table: pd.DataFrame) -> pd.DataFrame:
     """
     for name in table.columns:
         column = table[name]
-        if column.dtype == object or pd.api.types.is_string_dtype(column):
-            strings = column[column.map(type) == str] if column.dtype == object else column.dropna()
-            quoted = strings[strings.str.startswith("'")]
-            if len(quoted):
-                marked = _formula_like(quoted.str[1:])
-                if marked.any():
-                    table[name] = column.copy()
-                    table.loc[marked[marked].index, name] = quoted[marked].str[1:]
+        strings = _strings(column) if column.dtype == object or pd.api.types.is_string_dtype(column) else None
+        if strings is None:
+            continue
+        quoted = strings.str.startswith("'").fillna(False).astype(bool)
+        if quoted.any():
+            marked = _formula_like(strings[quoted].str[1:])
+            if marked.any():
+                table[name] = column.copy()
+                table.loc[marked[marked].index, name] = strings[marked[marked].index].str[1:]
     return table
 
 
@@ -263,7 +309,8 @@ class OutputSet:
     not available (another OS or file system, an unwritable parent, the current
     directory inside ``outdir``) the files are renamed one by one under the lock,
     ``report.json`` last. :meth:`discard` (or an exception in a ``with`` block)
-    removes the staging folder, and ``outdir`` if this set created it and it is empty.
+    removes the staging folder, and ``outdir`` (and its parents) if this set created them and
+    they are empty.
 
     Examples
     --------
@@ -279,7 +326,8 @@ class OutputSet:
     def __init__(self, outdir: str | Path, names: Iterable[str] = (), note: Callable[[str], None] | None = None):
         self.outdir = Path(outdir)
         self.note = note
-        self.created = not self.outdir.exists()
+        # The folders this set creates (outdir and missing parents), removed again if the run fails.
+        self.created = [d for d in (self.outdir, *self.outdir.absolute().parents) if not d.exists()]
         check_writable(self.outdir)
         self._check_blocked(names)
         try:
@@ -385,9 +433,12 @@ class OutputSet:
     def discard(self) -> None:
         """Remove the staging folder (and ``outdir`` when this set created it and it stayed empty)."""
         shutil.rmtree(self.staging, ignore_errors=True)
-        if self.created and not self.committed:
-            with contextlib.suppress(OSError):
-                self.outdir.rmdir()  # only when empty
+        if not self.committed:
+            for folder in self.created:
+                try:
+                    folder.rmdir()  # only when empty
+                except OSError:
+                    break
 
     def __enter__(self):
         return self

@@ -12,6 +12,16 @@ Examples::
     python benchmarks/scale.py --papers 100000 --json
     python benchmarks/scale.py --papers 1000000 --jobs 2 --extract-only --json
 
+Real corpora (``--input``): ``conceptgraph.pipeline.build`` itself runs on the given
+files (``--first N``: the first N lines of each), so every stage a user waits for is
+timed — reading, extraction, graph and analytics, writing the tables and graphs,
+drawing the map, switching the files in — from the build's own ``timings_s``, each
+with the peak RSS sampled within its time window; ``--synthetic`` adds a row for a
+synthetic corpus of as many papers, built the same way and labelled as such::
+
+    python benchmarks/scale.py --input ../shared/corpora/arxiv-recent-cs/papers.jsonl --first 10000 --synthetic
+    python benchmarks/scale.py --input ../shared/corpora/citeseer
+
 ``--extract-only`` streams the generated papers chunk by chunk into
 :func:`conceptgraph.extract.engine.extract_to_parquet` (nothing holds the
 whole corpus), which is how a million abstracts stay within memory.
@@ -91,7 +101,7 @@ def write_corpus(path: Path, n: int, seed: int = 0) -> Path:
 
 
 class Memory:
-    """Peak RSS of this process and its children, sampled in a thread."""
+    """Peak RSS of this process and its children, sampled in a thread (``samples``: (time, bytes))."""
 
     def __init__(self, interval: float = 0.02):
         import psutil
@@ -99,6 +109,7 @@ class Memory:
         self.proc = psutil.Process()
         self.interval = interval
         self.peak = 0
+        self.samples: list[tuple[float, int]] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -118,8 +129,13 @@ class Memory:
 
     def _run(self):
         while not self._stop.is_set():
-            self.peak = max(self.peak, self.rss())
+            rss = self.rss()
+            self.peak = max(self.peak, rss)
+            self.samples.append((time.perf_counter(), rss))
             time.sleep(self.interval)
+
+    def peak_between(self, start: float, end: float) -> int:
+        return max((rss for t, rss in self.samples if start <= t <= end), default=0)
 
     def reset(self):
         self.peak = self.rss()
@@ -223,8 +239,103 @@ def run(args) -> dict:
     return result
 
 
+#: The build's stages in the order they run, as named in ``report.json``'s ``timings_s``.
+BUILD_STAGES = ("load", "extract", "graph", "write_tables", "render")
+
+
+def _head(paths: list[str], first: int | None, work: Path) -> list[str]:
+    """The inputs, or copies of the first ``first`` lines of each file (directories as they are)."""
+    if not first:
+        return paths
+    out = []
+    for i, name in enumerate(paths):
+        path = Path(name)
+        if path.is_dir():
+            out.append(name)
+            continue
+        copy = work / f"first-{first}-{i}-{path.name}"
+        with open(path, encoding="utf-8") as src, open(copy, "w", encoding="utf-8") as dst:
+            for n, line in enumerate(src):
+                if n >= first:
+                    break
+                dst.write(line)
+        out.append(str(copy))
+    return out
+
+
+def _size(paths: list[str]) -> int:
+    total = 0
+    for name in paths:
+        path = Path(name)
+        files = [p for p in path.rglob("*") if p.is_file()] if path.is_dir() else [path]
+        total += sum(p.stat().st_size for p in files)
+    return total
+
+
+def build_row(label: str, inputs: list[str], outdir: Path, jobs: int, mem: Memory) -> dict:
+    """Run ``conceptgraph.pipeline.build`` on ``inputs``; per stage: seconds and peak RSS in its window."""
+    from conceptgraph.pipeline import build
+
+    shutil.rmtree(outdir, ignore_errors=True)
+    mem.reset()
+    start = time.perf_counter()
+    result = build(inputs, outdir, jobs=jobs, cache=False, progress=False)
+    end = time.perf_counter()
+    timings = result.report["timings_s"]
+    stages, t = [], start
+    for name in BUILD_STAGES:
+        seconds = timings.get(name, 0.0)
+        stages.append({"stage": name, "seconds": seconds, "peak_rss_gib": _gib(mem.peak_between(t, t + seconds))})
+        t += seconds
+    # What the stages do not cover: checking options, the staging folder, switching the files in.
+    stages.append({"stage": "other (checks, switching files in)", "seconds": round(end - t, 2),
+                   "peak_rss_gib": _gib(mem.peak_between(t, end))})
+    out_bytes = sum(p.stat().st_size for p in outdir.iterdir() if p.is_file())
+    return {"corpus": label, "inputs": inputs, "input_bytes": _size(inputs), "output_bytes": out_bytes,
+            "records": result.report["records"], "papers": result.report["papers"],
+            "mentions": result.report["mentions"], "concepts": result.report["concepts"],
+            "paper_edges": sum(result.report["paper_edges"].values()),
+            "concept_links": result.graphs.concept_graph.number_of_edges(),
+            "seconds": round(end - start, 2), "peak_rss_gib": _gib(mem.peak_between(start, end)),
+            "stages": stages}
+
+
+def run_real(args) -> dict:
+    """``--input`` mode: the real build on real corpora (and optionally a synthetic row)."""
+    work = Path(args.workdir or tempfile.mkdtemp(prefix="cg-scale-"))
+    work.mkdir(parents=True, exist_ok=True)
+    mem = Memory()
+    inputs = _head(args.input, args.first, work)
+    label = args.label or (" + ".join(Path(i).parent.name if Path(i).name == "papers.jsonl" else Path(i).name
+                                      for i in args.input) + (f", first {args.first:,} lines" if args.first else ""))
+    rows = [build_row(label, inputs, work / "out-real", args.jobs, mem)]
+    if args.synthetic:
+        corpus = write_corpus(work / "synthetic.jsonl", rows[0]["papers"], args.seed)
+        rows.append(build_row(f"synthetic (sample sentences recombined), {rows[0]['papers']:,} papers",
+                              [str(corpus)], work / "out-synthetic", args.jobs, mem))
+    mem.stop()
+    if not args.keep and not args.workdir:
+        shutil.rmtree(work, ignore_errors=True)
+    return {"jobs": args.jobs, "cpus": os.cpu_count(), "load_average": os.getloadavg(), "rows": rows}
+
+
+def _print_rows(result: dict) -> None:
+    for row in result["rows"]:
+        print(f"{row['corpus']}: {row['papers']:,} papers, {row['concepts']:,} concepts, "
+              f"{row['concept_links']:,} concept links; {row['seconds']:.1f} s, peak RSS {row['peak_rss_gib']:.2f} GiB; "
+              f"outputs {row['output_bytes'] / 2 ** 20:.1f} MiB for {row['input_bytes'] / 2 ** 20:.1f} MiB of input")
+        for stage in row["stages"]:
+            print(f"  {stage['stage']:>36} {stage['seconds']:8.2f} s {stage['peak_rss_gib']:6.2f} GiB")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--input", nargs="+", metavar="PATH",
+                        help="real corpora: run the whole build on these files/directories")
+    parser.add_argument("--first", type=int, default=None, metavar="N", help="with --input: first N lines of each file")
+    parser.add_argument("--label", help="with --input: the corpus's name in the result")
+    parser.add_argument("--synthetic", action="store_true",
+                        help="with --input: add a row for a synthetic corpus of the same size, built the same way")
     parser.add_argument("--papers", type=int, default=10_000)
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--batch-size", type=int, default=None, help="nlp.pipe batch (default: the library's)")
@@ -239,6 +350,10 @@ def main(argv=None) -> int:
     parser.add_argument("--progress", action="store_true", help="show the progress counter")
     parser.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
     args = parser.parse_args(argv)
+    if args.input:
+        result = run_real(args)
+        print(json.dumps(result, indent=2)) if args.json else _print_rows(result)
+        return 0
     result = run(args)
     if args.json:
         print(json.dumps(result, indent=2))

@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 import networkx as nx
+import pandas as pd
 import pytest
 
 from conceptgraph.extract import InputError, load
@@ -677,3 +678,305 @@ def test_sigkill_during_build_leaves_previous_outputs_intact(tmp_path):
     final = _snapshot(out)
     assert {name: _comparable(name, data) for name, data in final.items()} == \
         {name: _comparable(name, data) for name, data in new.items()}
+
+
+# ---------------------------------------------------------------- issue 22: one output set, under attack
+
+def _listing(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+
+
+def _states(now: dict, old: dict, new: dict) -> set[str]:
+    """Which build each file of ``now`` comes from ('old', 'new', or 'PARTIAL:name'); the set must match too."""
+    states = set()
+    for name in set(now) | set(old) | set(new):
+        mine = _comparable(name, now[name]) if name in now else None
+        if name in old and mine == _comparable(name, old[name]):
+            states.add("old")
+        elif name in new and mine == _comparable(name, new[name]):
+            states.add("new")
+        else:
+            states.add(f"PARTIAL:{name}")
+    return states
+
+
+def _staged_or_replaced(out: Path, names, inodes: dict) -> int:
+    """How many output files a running build has written: in a staging folder, or renamed into ``out``."""
+    count = 0
+    for staging in out.parent.glob(f".{out.name}.staging-*"):
+        try:
+            count = max(count, sum(1 for p in staging.iterdir() if p.name in names))
+        except FileNotFoundError:
+            continue
+    replaced = 0
+    for name in names:
+        try:
+            replaced += os.stat(out / name).st_ino != inodes.get(name)
+        except FileNotFoundError:
+            continue
+    return max(count, replaced)
+
+
+@needs_pipeline
+def test_sigkill_in_the_write_window_leaves_one_whole_build(tmp_path):
+    """Killed after the k-th output file is written (k = 1 … all), the folder holds the old
+    build's whole set or the new one's, never a mix; the next build cleans up."""
+    old_corpus = _write_jsonl(tmp_path / "old.jsonl", [dict(r, year=None) for r in _sample_rows(12)])
+    new_corpus = _write_jsonl(tmp_path / "new.jsonl", [dict(r, year=None) for r in _sample_rows(14, 20)])
+    out, reference = tmp_path / "out", tmp_path / "reference"
+    assert cli("build", old_corpus, "-o", out, "-q").returncode == 0
+    assert cli("build", new_corpus, "-o", reference, "-q").returncode == 0
+    old, new = _listing(out), _listing(reference)
+    names = set(new)
+    pristine = tmp_path / "pristine"
+    shutil.copytree(out, pristine)
+    env = dict(os.environ, PYTHONHASHSEED="0")
+    seen = []
+    for k in range(1, len(names) + 1):
+        shutil.rmtree(out)
+        shutil.copytree(pristine, out)
+        inodes = {name: os.stat(out / name).st_ino for name in old}
+        proc = subprocess.Popen([sys.executable, "-m", "conceptgraph", "build", str(new_corpus), "-o", str(out),
+                                 "-q"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        while proc.poll() is None and _staged_or_replaced(out, names, inodes) < k:
+            time.sleep(0.001)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=60)
+        states = _states(_listing(out), old, new)
+        assert states in ({"old"}, {"new"}), f"killed after {k} of {len(names)} files: {sorted(states)}"
+        seen.append(states.pop())
+    assert "old" in seen
+    assert cli("build", new_corpus, "-o", out, "-q").returncode == 0
+    assert _states(_listing(out), old, new) == {"new"}
+    assert not list(tmp_path.glob(".out.staging-*")), "a killed build's staging folder outlived the next build"
+
+
+@needs_pipeline
+def test_concurrent_builds_into_one_folder_give_one_whole_set(tmp_path):
+    a = _write_jsonl(tmp_path / "a.jsonl", [dict(r, year=None) for r in _sample_rows(8)])
+    b = _write_jsonl(tmp_path / "b.jsonl", [dict(r, year=None) for r in _sample_rows(9, 30)])
+    refs = {}
+    for name, corpus in (("a", a), ("b", b)):
+        assert cli("build", corpus, "-o", tmp_path / f"ref-{name}", "-q").returncode == 0
+        refs[name] = _listing(tmp_path / f"ref-{name}")
+    env = dict(os.environ, PYTHONHASHSEED="0")
+    out, cache = tmp_path / "out", tmp_path / "shared-cache"
+    # Two corpora into one folder at once, and three builds of one corpus racing on one cache.
+    commands = [[str(a), "-o", str(out)], [str(b), "-o", str(out)]] + \
+        [[str(a), "-o", str(tmp_path / f"same-{i}"), "--cache-dir", str(cache)] for i in range(3)]
+    procs = [subprocess.Popen([sys.executable, "-m", "conceptgraph", "build", *c, "-q"], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, env=env) for c in commands]
+    results = [(p.wait(timeout=600), p.stderr.read()) for p in procs]
+    assert all(code == 0 for code, _ in results), results
+    assert _states(_listing(out), refs["a"], refs["b"]) in ({"old"}, {"new"})
+    for i in range(3):
+        assert _states(_listing(tmp_path / f"same-{i}"), refs["a"], refs["a"]) == {"old"}
+    assert not [p for p in tmp_path.rglob("*") if ".staging-" in p.name or p.name.endswith(".tmp")]
+
+
+@needs_pipeline
+def test_write_error_names_the_path_and_leaves_nothing_behind(tmp_path):
+    """A full disk (here: a file-size limit, EFBIG) names the file, exits 3, leaves no temporary
+    file, no staging folder and no output folder the failed run created."""
+    import resource
+
+    corpus = _write_jsonl(tmp_path / "c.jsonl", _sample_rows(8))
+    out = tmp_path / "new-out"
+
+    def limit():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))
+
+    result = subprocess.run([sys.executable, "-m", "conceptgraph", "build", str(corpus), "-o", str(out), "-q",
+                             "--no-cache"], capture_output=True, text=True, preexec_fn=limit, timeout=300)
+    assert_cli_error(result, 3, "File too large")
+    path = result.stderr.split("error: ", 1)[1].split(": cannot write")[0]
+    assert Path(path).name in ("papers.csv", "mentions.csv", "concepts.csv", "paper_edges.csv", "clusters.csv",
+                               "graph.graphml", "concept_graph.graphml", "graph.html"), result.stderr
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["c.jsonl"]
+
+
+def test_failed_run_leaves_no_empty_output_folder(tmp_path):
+    (tmp_path / "empty.txt").write_text("")
+    result = cli("build", tmp_path / "empty.txt", "-o", tmp_path / "a" / "b")
+    assert_cli_error(result, 2, "empty.txt")
+    assert not (tmp_path / "a").exists()
+
+
+@needs_pipeline
+def test_export_from_another_folder_adds_files_and_never_rewrites_the_build(tmp_path):
+    work, elsewhere = tmp_path / "work", tmp_path / "elsewhere"
+    work.mkdir()
+    elsewhere.mkdir()
+    _write_jsonl(work / "c.jsonl", _sample_rows(12))
+    (elsewhere / "c.jsonl").write_text("")  # the same relative name elsewhere: must not be read
+    assert cli("build", "c.jsonl", "-o", "out", "-q", cwd=work).returncode == 0
+    built = _listing(work / "out")
+    start = time.perf_counter()
+    result = cli("export", "-o", work / "out", cwd=elsewhere)
+    assert result.returncode == 0, result.stderr
+    after = _listing(work / "out")
+    assert {name: after[name] for name in built} == built, "export rewrote a file of the build"
+    added = set(after) - set(built)
+    assert "paper_graph.graphml" not in added and "concept_graph.graphml" not in added  # build wrote them
+    assert {"bipartite.graphml", "citations.graphml", "concept_graph.gexf", "paper_graph.json",
+            "bridges.csv", "concept_edges.csv", "introductions.csv", "vosviewer_map.txt",
+            "export.json"} <= added
+    assert set(json.loads(after["export.json"])["outputs"]) == added - {"export.json"}
+    assert time.perf_counter() - start < 60
+    # The next build replaces the exports with the map they came from; the user's file stays.
+    (work / "out" / "notes.txt").write_text("mine")
+    assert cli("build", "c.jsonl", "-o", "out", "-q", cwd=work).returncode == 0
+    assert set(_listing(work / "out")) == set(built) | {"notes.txt"}
+    # Inputs changed since the build: export says so instead of mapping another corpus.
+    _write_jsonl(work / "c.jsonl", _sample_rows(5, 40))
+    assert_cli_error(cli("export", "-o", work / "out", "-q", cwd=elsewhere), 2, "changed since the build")
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["build", "--top-k", "0"], "--top-k"),
+    (["build", "--model", "en_core_web_nope"], "en_core_web_nope"),
+    (["build", "--resolution", "0"], "--resolution"),
+    (["build", "--max-nodes", "0"], "--max-nodes"),
+    (["build", "--encoding", "no-such-codec"], "no-such-codec"),
+    (["export", "--formats", "pdf"], "pdf"),
+    (["trends", "--s", "0.5"], "--s"),
+])
+def test_bad_options_are_refused_before_any_work(tmp_path, args, fragment):
+    # A map to export and an output folder that must not appear: a refused option does no work.
+    (tmp_path / "built").mkdir()
+    (tmp_path / "built" / "report.json").write_text(json.dumps({"params": {"inputs": None, "options": {}}}))
+    start = time.perf_counter()
+    result = cli(*args, "-o", tmp_path / ("built" if args[0] == "export" else "fresh"), cwd=tmp_path)
+    assert_cli_error(result, 2, fragment)
+    assert not (tmp_path / "fresh").exists()
+    assert time.perf_counter() - start < 30
+
+
+@needs_pipeline
+def test_sigint_at_any_moment_exits_130_without_traceback(tmp_path):
+    corpus = _write_jsonl(tmp_path / "c.jsonl", _sample_rows(20))
+    out = tmp_path / "out"
+    assert cli("build", corpus, "-o", out, "-q").returncode == 0
+    before = _listing(out)
+    env = dict(os.environ, PYTHONHASHSEED="0")
+    interpreter_start_up = []
+    for moment in (0.02, 0.1, 0.3, 0.6, 1.0, 2.0, 4.0):
+        proc = subprocess.Popen([sys.executable, "-m", "conceptgraph", "build", str(corpus), "-o", str(out),
+                                 "--no-cache", "-q"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                env=env)
+        time.sleep(moment)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode != 0, f"Ctrl-C at {moment} s was swallowed"
+        # Before Python's own start-up has finished (its site module), no program code runs yet:
+        # the interpreter either dies of the signal or reports it itself.
+        if proc.returncode == -signal.SIGINT or "init_import_site" in err:
+            interpreter_start_up.append(moment)
+            continue
+        assert proc.returncode == 130, (moment, proc.returncode, err)
+        assert "Traceback" not in err and err.strip().splitlines()[-1] == "conceptgraph: interrupted", (moment, err)
+        assert _states(_listing(out), before, before) == {"old"}
+    assert len(interpreter_start_up) <= 2, interpreter_start_up
+    assert not list(tmp_path.glob(".out.staging-*"))
+
+
+_BAD_LEXICONS = [
+    ("bad.jsonl", b'{"label": "X", "type": "method"\n', ":1: not a JSON object"),
+    ("type.jsonl", b'{"label": "Frob", "type": "gadget"}\n', ":1: unknown type 'gadget'"),
+    ("list.jsonl", b'{"label": "A"}\n["Frob", "method"]\n', ":2: a lexicon entry is a JSON object"),
+    ("nolabel.jsonl", b'{"id": "frob", "type": "method"}\n', ":1: a lexicon entry needs a text label"),
+    ("intlabel.jsonl", b'{"label": 7, "type": "method"}\n', ":1: a lexicon entry needs a text label"),
+    ("utf8.jsonl", b'{"label": "Frob", "type": "method"}\n{"label": "\xff"}\n', ":2: invalid UTF-8"),
+    ("nolabel.tsv", b"frob\n", ":1: a lexicon row needs at least id and label"),
+    ("nullalias.jsonl", b'{"label": "Frob", "aliases": [null]}\n', ":1: 'aliases' must be a list of texts"),
+    ("stringalias.jsonl", b'{"label": "Frob", "aliases": "abc"}\n', ":1: 'aliases' must be a list of texts"),
+]
+
+
+@pytest.mark.parametrize("name, content, fragment", _BAD_LEXICONS, ids=[c[0] for c in _BAD_LEXICONS])
+def test_malformed_lexicon_is_a_one_line_input_error(tmp_path, name, content, fragment):
+    (tmp_path / name).write_bytes(content)
+    corpus = _write_jsonl(tmp_path / "c.jsonl", [{"title": "t", "abstract": ABSTRACTS[0]}])
+    result = cli("build", corpus, "--lexicon", tmp_path / name, "-o", tmp_path / "out")
+    assert_cli_error(result, 2, f"{name}{fragment}")
+    assert not (tmp_path / "out").exists()
+
+
+def test_missing_lexicon_is_an_input_error(tmp_path):
+    corpus = _write_jsonl(tmp_path / "c.jsonl", [{"title": "t", "abstract": ABSTRACTS[0]}])
+    assert_cli_error(cli("build", corpus, "--lexicon", tmp_path / "nope.jsonl", "-o", tmp_path / "out"), 2,
+                     "nope.jsonl: cannot read lexicon file")
+
+
+def test_lexicon_text_is_cleaned_like_corpus_text(tmp_path):
+    from conceptgraph.extract.components._resources import Lexicon
+
+    path = tmp_path / "dirty.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in [
+        {"id": "a", "label": "Frob\x01Net", "type": "method"},
+        {"id": "b", "label": "Quux\rNet", "type": "method", "aliases": ["Quux\u2028Alias"]},
+        {"id": "c", "label": "Zorb\ud800Net", "type": "method"},
+    ]) + "\n", encoding="utf-8")
+    entries = Lexicon.load([path]).entries
+    assert entries["a"].label == "Frob Net"
+    assert entries["b"].label == "Quux Net" and entries["b"].aliases == ["Quux Alias"]
+    assert entries["c"].label == "Zorb\ufffdNet"
+    for entry in (entries["a"], entries["b"], entries["c"]):
+        assert entry.label.isprintable() and "\n" not in entry.label
+
+
+# ---------------------------------------------------------------- issue 22: spreadsheet prefix
+
+_CELLS = ["=1+1", " =1", "\u200b=1", "\n=cmd", "\t=x", "\r", "\ufeff@SUM(A1)", "\u3000+1", "-0.5", " -1", "x=1",
+          "'=1", "''=2", "'plain", "+", "@", "BERT", "", "-", "--flag"]
+
+
+def test_formula_cells_after_blanks_or_invisible_characters_are_prefixed():
+    from conceptgraph.outputs import safe_table, spreadsheet_safe
+
+    written = safe_table(pd.DataFrame({"cell": _CELLS}))["cell"].tolist()
+    assert written == [spreadsheet_safe(c) for c in _CELLS]
+    for cell, out in zip(_CELLS, written):
+        core = cell.lstrip("'").lstrip(" \t\n\r\u200b\ufeff\u3000")
+        runs = cell[:1] in "\t\r" and cell != "" or (core[:1] in ("=", "+", "-", "@") and core != ""
+                                                     and not _is_number(cell))
+        assert out == ("'" + cell if runs else cell), (cell, out)
+
+
+def _is_number(text):
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False
+
+
+@pytest.mark.parametrize("cells", [_CELLS])
+def test_csv_cells_read_back_to_their_original_text(tmp_path, cells):
+    from conceptgraph.outputs import unsafe_table, write_csv
+
+    write_csv(tmp_path / "t.csv", pd.DataFrame({"cell": cells, "n": range(len(cells))}))
+    back = unsafe_table(pd.read_csv(tmp_path / "t.csv", keep_default_na=False, dtype={"cell": str}))
+    assert back["cell"].tolist() == cells
+
+
+@needs_pipeline
+def test_query_commands_read_formula_like_names_back(tmp_path):
+    """A concept labelled "=cmd|calc" and a paper titled "=1+1": printed and found as they are."""
+    lexicon = tmp_path / "evil.jsonl"
+    lexicon.write_text(json.dumps({"id": "frobnet", "label": "=cmd|calc", "type": "method",
+                                   "aliases": ["FrobNet"]}) + "\n", encoding="utf-8")
+    rows = [{"id": f"p{i}", "title": "=1+1" if i == 0 else f"Paper {i}",
+             "abstract": f"We train FrobNet on CIFAR-10 with dropout and ResNet, run {i}."} for i in range(4)]
+    corpus = _write_jsonl(tmp_path / "c.jsonl", rows)
+    out = tmp_path / "out"
+    assert cli("build", corpus, "--lexicon", lexicon, "-o", out, "-q").returncode == 0
+    assert "'=cmd|calc" in (out / "concepts.csv").read_text("utf-8")  # prefixed in the file
+    central = cli("centrality", "-o", out, "--top", "50")
+    assert central.returncode == 0 and "=cmd|calc" in central.stdout and "'=cmd" not in central.stdout
+    shown = cli("show", "=cmd|calc", "-o", out)
+    assert shown.returncode == 0, shown.stderr
+    paper = cli("show", "=1+1", "-o", out)
+    assert paper.returncode == 0 and "paper" in paper.stdout, paper.stderr

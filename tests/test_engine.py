@@ -274,3 +274,53 @@ def test_dask_engine_equals_local(papers, reference, tmp_path):
     pd.testing.assert_frame_equal(read_concepts(tmp_path / "out"), local[1])
     pd.testing.assert_frame_equal(_plain(in_memory), local[0])
     pd.testing.assert_frame_equal(concepts, local[1])
+
+
+# ---------------------------------------------------------------- issue 22: the cache and lexicon copies
+
+def test_cache_pruning_removes_only_its_own_entries(tmp_path):
+    """``--cache-dir mydata`` must never delete the user's own ``mydata/extract-*`` folders."""
+    import os
+
+    root = tmp_path / "mydata"
+    mine = root / "extract-2024-results"
+    mine.mkdir(parents=True)
+    (mine / "notes.txt").write_text("the user's own")
+    os.utime(mine, (0, 0))  # the oldest entry: the first to go, were names enough
+    cache = engine.ExtractionCache(root, keep=1)
+    table = pd.DataFrame({"paper_id": ["p"], "field": ["abstract"], "start": [0], "end": [1], "text": ["x"],
+                          "type": ["method"], "concept_id": ["x"]})
+    concepts = pd.DataFrame({"concept_id": ["x"], "label": ["x"]})
+    cache.put("aaa", table, concepts, {})
+    cache.put("bbb", table, concepts, {})
+    assert (mine / "notes.txt").read_text() == "the user's own"
+    assert sorted(p.name for p in root.iterdir()) == ["CACHEDIR.TAG", "extract-2024-results", "extract-bbb"]
+    # The same key put again (another build, same texts) keeps the first entry and no temporary folder.
+    cache.put("bbb", table, concepts, {})
+    assert not [p for p in root.iterdir() if p.name.startswith(".")]
+    assert cache.get("bbb") is not None
+
+
+def test_lexicon_files_are_not_copied_to_a_shared_temporary_path(tmp_path, monkeypatch):
+    """A symlink or a file planted at the old shared path neither redirects writes nor breaks builds."""
+    import os
+    import stat
+    import tempfile
+
+    shared_tmp = tmp_path / "tmp"
+    shared_tmp.mkdir()
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (shared_tmp / "conceptgraph-lexicons").symlink_to(victim)
+    monkeypatch.setattr(tempfile, "tempdir", str(shared_tmp))
+    lexicon = _write_lexicon(tmp_path / "mine.jsonl", "Frobnicator")
+    spec = ExtractorSpec.make(lexicon_paths=[lexicon])
+    assert spec.lexicon_paths() == [str(lexicon)]  # the user's own file: no copy at all
+    assert list(victim.iterdir()) == []
+    # A worker without the file (another machine) gets a copy in a private folder of its own.
+    lexicon.unlink()
+    (copy,) = spec.lexicon_paths()
+    folder = os.path.dirname(copy)
+    assert os.path.basename(folder).startswith("conceptgraph-lexicon-") and folder != str(victim)
+    assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
+    assert list(victim.iterdir()) == []
