@@ -199,7 +199,7 @@ def make_parser() -> argparse.ArgumentParser:
     _add_input_options(p)
     _add_extract_options(p)
     p.add_argument("--top-k", type=int, default=10, help="strongest concept links kept per paper (default: %(default)s)")
-    p.add_argument("--resolution", type=float, default=1.0, help="Louvain resolution (default: %(default)s)")
+    p.add_argument("--resolution", type=float, default=1.0, help="Leiden resolution of the paper clusters (default: %(default)s)")
     p.add_argument("--seed", type=int, default=42, help="seed of every random choice (default: %(default)s)")
     p.add_argument("--max-nodes", type=int, default=None, help="most nodes drawn in graph.html")
     p.add_argument("--view", choices=("papers", "concepts", "bipartite"), default="papers",
