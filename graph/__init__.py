@@ -38,7 +38,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from .build import _max_df_count
-from .build import (KIND_PRIORITY, association_strength, bipartite_graph, concept_graph, concept_weights,
+from .build import (KIND_PRIORITY, paper_vectors, association_strength, bipartite_graph, concept_graph, concept_weights,
                     cooccurrence_counts, incidence, paper_graph, paper_label, paper_similarity)
 from .centrality import _rank, betweenness, concept_centrality, eigenvector, pagerank, paper_centrality, top_concepts
 from .citations import (citation_graph, citation_table, concept_introductions, inferred_citations,
@@ -175,6 +175,15 @@ def paper_edges_table(G: nx.Graph) -> pd.DataFrame:
     return df.sort_values(["source", "target"]).reset_index(drop=True)
 
 
+def _pair_cosine(V, ids, a, b) -> np.ndarray:
+    """Cosine of the rows of ``V`` (L2-normalised) for paper id pairs ``a[k], b[k]``."""
+    if len(a) == 0:
+        return np.zeros(0)
+    pos = pd.Series(np.arange(len(ids)), index=pd.Index([str(x) for x in ids]))
+    i, j = pos.loc[list(map(str, a))].to_numpy(), pos.loc[list(map(str, b))].to_numpy()
+    return np.asarray(V[i].multiply(V[j]).sum(axis=1)).ravel()
+
+
 def _cluster_strength(G: nx.Graph, part: dict, nodes: list, weight: str = "weight") -> list[float]:
     """Each node's link weight to nodes of its own cluster: its centrality within the cluster."""
     strength = dict.fromkeys(nodes, 0.0)
@@ -230,7 +239,8 @@ def analyse(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame
             resolution: float = 1.0, seed: int = 42, infer_citations: bool = True,
             concept_resolution: float | None = None, generic_weight: float = 0.1, max_df="auto",
             max_introducers: int = 1, jobs: int = 1, concept_weight: float = 1.0, use_terms: bool = True,
-            min_cluster_size="auto", concept_min_papers: int = 2) -> GraphResult:
+            min_cluster_size="auto", concept_min_papers: int = 2,
+            inferred_min_similarity: float = 0.15) -> GraphResult:
     """Build all graphs and analytics from the extract stage's tables.
 
     Parameters
@@ -254,6 +264,9 @@ def analyse(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame
         paper links only that paper's own concepts); the others keep their mentions, and
         centrality 0 and cluster -1 in ``concepts`` (``in_concept_graph`` False).
     max_introducers : a concept with more would-be introducers than this has none.
+    inferred_min_similarity : an inferred citation also needs the two papers' cosine (the
+        paper representation's) to be at least this: on CiteSeer, at 0.15, 52 of 63 name
+        matches stay and 28 of 28 real citations among them.
     jobs : processes; with 2 or more (and :data:`PARALLEL_MIN_PAPERS` papers or more) the
         concept graph, its centrality and clusters are computed in a second process while
         this one builds and clusters the paper graph. The results are the same. As with
@@ -287,12 +300,16 @@ def analyse(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame
                   concept_resolution=concept_resolution if concept_resolution is not None else resolution,
                   generic_weight=generic_weight, max_df=max_df, max_introducers=max_introducers,
                   concept_weight=concept_weight, use_terms=use_terms, min_cluster_size=min_cluster_size,
-                  concept_min_papers=concept_min_papers)
+                  concept_min_papers=concept_min_papers, inferred_min_similarity=inferred_min_similarity)
     inc = incidence(papers, mentions, concepts)
     if "n_papers" not in concepts:
         concepts["n_papers"] = inc.df
     if "n_mentions" not in concepts:
         concepts["n_mentions"] = np.asarray(inc.counts.sum(axis=0)).ravel().astype(np.int64)
+
+    terms = term_incidence(papers) if use_terms else None
+    vectors = paper_vectors(inc, concepts, terms, generic_weight=generic_weight, max_df=max_df,
+                            concept_weight=concept_weight)
 
     # citations
     introductions = concept_introductions(papers, mentions, concepts, max_introducers=max_introducers) \
@@ -305,6 +322,14 @@ def analyse(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame
     if infer_citations:
         inf = inferred_citations(papers, mentions, concepts, introductions=introductions)
         inferred_report = inf.attrs.pop("report", {})
+        # a name in common is not enough: the two papers must be about the same thing too
+        similar = _pair_cosine(vectors.vectors, inc.paper_ids, inf["citing"], inf["cited"]) >= inferred_min_similarity
+        inferred_report["dropped_as_dissimilar"] = int((~similar).sum())
+        inferred_report["min_similarity"] = inferred_min_similarity
+        inf = inf[similar]
+        inferred_report["edges"] = int(len(inf))
+        inferred_report["in_degree"] = {int(k): int(v) for k, v in
+                                        inf["cited"].value_counts().value_counts().sort_index().items()}
         known = set(zip(explicit["citing"], explicit["cited"]))
         frames.append(inf.loc[[(a, b) not in known for a, b in zip(inf["citing"], inf["cited"])],
                               ["citing", "cited", "kind", "evidence"]])
@@ -321,9 +346,7 @@ def analyse(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame
         concept_side, concept_result = _in_process(_concept_side, concept_args), None
     else:
         concept_side, concept_result = None, _concept_side(*concept_args)
-    terms = term_incidence(papers) if use_terms else None
-    P = paper_graph(papers, mentions, concepts, top_k=top_k, citations=cites, generic_weight=generic_weight,
-                    max_df=max_df, inc=inc, terms=terms, concept_weight=concept_weight)
+    P = paper_graph(papers, mentions, concepts, top_k=top_k, citations=cites, inc=inc, vectors=vectors)
     B = bipartite_graph(papers, mentions, concepts, inc=inc, keep=in_concept_graph)
     prefix = B.graph["concept_prefix"]
     D = citation_graph(papers, cites)
