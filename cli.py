@@ -335,8 +335,9 @@ def make_parser() -> argparse.ArgumentParser:
     _add_input_options(p)
     _add_extract_options(p)
     p.add_argument("--top-k", type=_positive_int, default=10,
-                   help="strongest concept links kept per paper (default: %(default)s)")
-    p.add_argument("--resolution", type=_above(0), default=1.0, help="Louvain resolution (default: %(default)s)")
+                   help="strongest links kept per paper (default: %(default)s)")
+    p.add_argument("--resolution", type=_above(0), default=1.0,
+                   help="Leiden resolution of the paper clusters (default: %(default)s)")
     p.add_argument("--seed", type=int, default=42, help="seed of every random choice (default: %(default)s)")
     p.add_argument("--max-nodes", type=_positive_int, default=None, help="most nodes drawn in graph.html")
     p.add_argument("--view", choices=("papers", "concepts", "bipartite"), default="papers",

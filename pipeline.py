@@ -348,8 +348,10 @@ def _build(staged: outputs.OutputSet, log, inputs, *, format, encoding, model, l
         # Reference entries in the input, and how many named a paper of this corpus.
         "references": {"given": int(graphs.papers["n_references"].sum()),
                        "matched": int(graphs.papers["n_references_matched"].sum())},
-        "clusters": int(graphs.clusters.shape[0]),
-        "clusters_5plus": int((graphs.clusters["size"] >= 5).sum()),
+        "clusters": int((graphs.clusters["cluster"] >= 0).sum()),
+        # How the graphs were pruned and measured (concept graph, clusters, inferred citations).
+        "graph": graphs.report,
+        "clusters_5plus": int(((graphs.clusters["size"] >= 5) & (graphs.clusters["cluster"] >= 0)).sum()),
         "years": year_coverage(papers),
         "outputs": sorted(p.name for p in files) + ["report.json"],
         # What `conceptgraph export` needs to recompute this map (None = the sample corpus): the

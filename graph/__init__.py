@@ -8,40 +8,41 @@ returns networkx graphs plus analytics DataFrames.  Entry point::
     >>> result.clusters.head()                                  # doctest: +SKIP
     >>> write_exports(result, "out/")                           # doctest: +SKIP
 
-Modules, one per algorithm family: ``build`` (bipartite, paper–paper and
-co-occurrence graphs), ``citations`` (explicit and inferred citations),
-``centrality``, ``communities`` (Louvain, c-TF-IDF labels, bridges), ``export``.
-Each module's docstring documents its formulas and rules (IDF-weighted cosine
-with top-k pruning; association strength; when a paper "introduces" a
-concept; c-TF-IDF; participation coefficient).
+Modules, one per algorithm family: ``build`` (paper vectors, bipartite, paper–paper
+and co-occurrence graphs), ``terms`` (the papers' words), ``citations`` (explicit and
+inferred citations), ``centrality``, ``communities`` (Leiden, c-TF-IDF labels,
+bridges), ``export``.  Each module's docstring documents its formulas and rules
+(concepts and words in one TF-IDF vector, a symmetric k-nearest-neighbour graph;
+association strength; when a paper "introduces" a coined name; c-TF-IDF;
+participation coefficient).
 This package never imports ``conceptgraph.viz`` or ``conceptgraph.extract``.
 
-Scale: paper similarity is a blocked sparse product with per-row top-k, so
-memory stays ~ N * top_k.  Measured on 100,000 synthetic papers (1.6 M
-mentions, 9,300 concepts, 2 shared cores): ``analyse`` takes about 100 s CPU
-for a 0.9 M-edge paper graph — networkx Louvain on it about 30 s, the paper
-graph 20 s (13 s of sparse products and top-k), concept introductions 9 s,
-concept centrality 9 s (sampled betweenness 6 s), paper centrality (PageRank)
-7 s, the bipartite graph 6 s, the rest under 4 s each.  Concept
-clustering on vocabularies over 5,000 concepts clusters the concepts named by
-2+ papers and attaches the rest; betweenness is sampled with a fixed seed above
-2,000 nodes.
+Scale: paper similarity is a blocked sparse product with per-row top-k and a cost
+budget, so memory stays ~ N * top_k; clusters and betweenness run in igraph (C).
+On 100,000 synthetic papers (2 shared cores, load 5-8) ``analyse(..., jobs=2)``
+took 345 s wall / 132 CPU s against 600 s / 194 CPU s for the Louvain,
+concepts-only version on the same tables, back to back.  The concept graph holds
+the concepts named by 2+ papers.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import networkx as nx
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from .build import _max_df_count
-from .build import (KIND_PRIORITY, association_strength, bipartite_graph, concept_graph, concept_weights,
+from .build import (KIND_PRIORITY, paper_vectors, association_strength, bipartite_graph, concept_graph, concept_weights,
                     cooccurrence_counts, incidence, paper_graph, paper_label, paper_similarity)
-from .centrality import betweenness, concept_centrality, eigenvector, pagerank, paper_centrality, top_concepts
+from .centrality import _rank, betweenness, concept_centrality, eigenvector, pagerank, paper_centrality, top_concepts
 from .citations import (citation_graph, citation_table, concept_introductions, inferred_citations,
                         match_references)
-from .communities import (bridge_concepts, cluster_table, concept_cluster_labels, ctfidf, louvain, louvain_core)
+from .communities import (UNCLUSTERED, bridge_concepts, cluster_table, concept_cluster_labels, ctfidf, leiden,
+                          louvain, louvain_core, merge_small_clusters)
+from .terms import term_incidence
 from .export import write_exports
 from .trends import cluster_years, concept_years
 
@@ -51,7 +52,7 @@ __all__ = [
     "paper_similarity", "cooccurrence_counts", "association_strength", "paper_label",
     "match_references", "concept_introductions", "inferred_citations", "citation_table",
     "concept_centrality", "paper_centrality", "pagerank", "betweenness", "eigenvector",
-    "louvain", "louvain_core", "ctfidf", "cluster_table", "concept_cluster_labels", "bridge_concepts", "paper_edges_table",
+    "leiden", "merge_small_clusters", "UNCLUSTERED", "term_incidence", "louvain", "louvain_core", "ctfidf", "cluster_table", "concept_cluster_labels", "bridge_concepts", "paper_edges_table",
     "KIND_PRIORITY",
 ]
 
@@ -92,6 +93,10 @@ class GraphResult:
         ``citing, cited, kind, evidence`` for every edge of ``citations``.
     params : dict
         The parameters used.
+    report : dict
+        How the graphs were pruned and measured: ``concept_graph`` (concepts kept, the rule,
+        how betweenness was computed), ``paper_clusters`` (clusters, unclustered papers),
+        ``inferred_citations`` (edges, the in-degree cap, its distribution).
     """
 
     paper_graph: nx.Graph
@@ -107,6 +112,7 @@ class GraphResult:
     introductions: pd.DataFrame = field(default_factory=pd.DataFrame)
     citation_edges: pd.DataFrame = field(default_factory=pd.DataFrame)
     params: dict = field(default_factory=dict)
+    report: dict = field(default_factory=dict)
 
 
 def _clean_inputs(papers, mentions, concepts):
@@ -166,12 +172,34 @@ def paper_edges_table(G: nx.Graph) -> pd.DataFrame:
     return df.sort_values(["source", "target"]).reset_index(drop=True)
 
 
+def _pair_cosine(V, ids, a, b) -> np.ndarray:
+    """Cosine of the rows of ``V`` (L2-normalised) for paper id pairs ``a[k], b[k]``."""
+    if len(a) == 0:
+        return np.zeros(0)
+    pos = pd.Series(np.arange(len(ids)), index=pd.Index([str(x) for x in ids]))
+    i, j = pos.loc[list(map(str, a))].to_numpy(), pos.loc[list(map(str, b))].to_numpy()
+    return np.asarray(V[i].multiply(V[j]).sum(axis=1)).ravel()
+
+
+def _cluster_strength(G: nx.Graph, part: dict, nodes: list, weight: str = "weight") -> list[float]:
+    """Each node's link weight to nodes of its own cluster: its centrality within the cluster."""
+    strength = dict.fromkeys(nodes, 0.0)
+    for u, v, w in G.edges(data=weight, default=1.0):
+        if part.get(u) == part.get(v) and part.get(u, UNCLUSTERED) != UNCLUSTERED:
+            strength[u] += w
+            strength[v] += w
+    return [round(strength[n], 9) for n in nodes]
+
+
 def _annotate(graphs, nodes: list, values: dict[str, list]) -> None:
-    """Set per-node values (one list per attribute, aligned with ``nodes``) on every graph holding the node."""
+    """Set per-node values (one list per attribute, aligned with ``nodes``) on every graph holding the node.
+
+    A None value sets nothing (an unclustered node has no ``cluster``, which the map shows as "no cluster").
+    """
     for G in graphs:
         for i, node in enumerate(nodes):
             if node in G:
-                G.nodes[node].update({key: column[i] for key, column in values.items()})
+                G.nodes[node].update({key: column[i] for key, column in values.items() if column[i] is not None})
 
 
 #: With ``jobs >= 2``, :func:`analyse` runs the concept side in a second process from this many
@@ -179,16 +207,13 @@ def _annotate(graphs, nodes: list, values: dict[str, list]) -> None:
 PARALLEL_MIN_PAPERS = 10_000
 
 
-def _concept_side(concepts: pd.DataFrame, inc, resolution: float, seed: int):
-    """The concept co-occurrence graph, its centrality table and its clusters ``{concept: cluster}``."""
-    n_pairs = int(cooccurrence_counts(inc).nnz // 2)
-    K = concept_graph(None, None, concepts, top_k=None if n_pairs <= 500_000 else 25, inc=inc)
+def _concept_side(concepts: pd.DataFrame, inc, resolution: float, seed: int, keep: np.ndarray):
+    """The pruned concept co-occurrence graph, its centrality table and its clusters ``{concept: cluster}``."""
+    mask = sp.diags(keep.astype(np.float64))
+    n_pairs = int((mask @ cooccurrence_counts(inc) @ mask).nnz // 2)
+    K = concept_graph(None, None, concepts, top_k=None if n_pairs <= 500_000 else 25, inc=inc, keep=keep)
     cc = concept_centrality(K, seed=seed)
-    if K.number_of_nodes() > 5000:  # large vocabularies: cluster the core, attach one-paper concepts
-        core = [c for c, n in zip(concepts["concept_id"], inc.df) if n >= 2]
-        kclusters = louvain_core(K, core, weight="weight", resolution=resolution, seed=seed)
-    else:
-        kclusters = louvain(K, weight="weight", resolution=resolution, seed=seed)
+    kclusters = leiden(K, weight="weight", resolution=resolution, seed=seed)
     return K, cc, kclusters
 
 
@@ -210,19 +235,35 @@ def _in_process(func, args):
 def analyse(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame, *, top_k: int = 10,
             resolution: float = 1.0, seed: int = 42, infer_citations: bool = True,
             concept_resolution: float | None = None, generic_weight: float = 0.1, max_df="auto",
-            max_introducers: int = 1, jobs: int = 1) -> GraphResult:
+            max_introducers: int = 1, jobs: int = 1, concept_weight: float = 1.0, use_terms: bool = True,
+            min_cluster_size="auto", concept_min_papers: int = 2,
+            inferred_min_similarity: float = 0.15) -> GraphResult:
     """Build all graphs and analytics from the extract stage's tables.
 
     Parameters
     ----------
     papers, mentions, concepts : the extract stage's DataFrames (see the package contract).
-    top_k : each paper keeps its ``top_k`` strongest concept links (symmetric union).
-    resolution : Louvain resolution for paper clusters (higher → more clusters).
-    seed : seed for Louvain and sampled betweenness; same inputs + seed → same tables.
+    top_k : each paper keeps its ``top_k`` nearest neighbours (symmetric union).
+    resolution : Leiden resolution for paper clusters (higher → more clusters).
+    seed : seed for Leiden and sampled betweenness; same inputs + seed → same tables.
     infer_citations : add inferred citations (A names a concept B introduced).
-    concept_resolution : Louvain resolution for concept clusters (default: ``resolution``).
-    generic_weight, max_df : concept weighting for paper similarity (see ``build``).
+    concept_resolution : Leiden resolution for concept clusters (default: ``resolution``).
+    generic_weight, max_df, concept_weight : the paper representation
+        (:func:`conceptgraph.graph.build.paper_vectors`): generic concepts' weight, the most
+        papers a concept may name, the weight of concepts against words.
+    use_terms : represent papers by their words too (:mod:`conceptgraph.graph.terms`);
+        False links papers by their concepts alone.
+    min_cluster_size : smaller paper clusters join their most strongly linked neighbour
+        cluster; papers linked to nothing are unclustered (cluster -1). ``"auto"``: 1 % of
+        the papers, at least 2 and at most 5.
+    concept_min_papers : the concept graph, its centrality and clusters, and the bipartite
+        graph hold the concepts named by at least this many papers (a concept named by one
+        paper links only that paper's own concepts); the others keep their mentions, and
+        centrality 0 and cluster -1 in ``concepts`` (``in_concept_graph`` False).
     max_introducers : a concept with more would-be introducers than this has none.
+    inferred_min_similarity : an inferred citation also needs the two papers' cosine (the
+        paper representation's) to be at least this: on CiteSeer, at 0.15, 52 of 63 name
+        matches stay and 28 of 28 real citations among them.
     jobs : processes; with 2 or more (and :data:`PARALLEL_MIN_PAPERS` papers or more) the
         concept graph, its centrality and clusters are computed in a second process while
         this one builds and clusters the paper graph. The results are the same. As with
@@ -254,12 +295,18 @@ def analyse(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame
     papers, mentions, concepts = _clean_inputs(papers, mentions, concepts)
     params = dict(top_k=top_k, resolution=resolution, seed=seed, infer_citations=infer_citations,
                   concept_resolution=concept_resolution if concept_resolution is not None else resolution,
-                  generic_weight=generic_weight, max_df=max_df, max_introducers=max_introducers)
+                  generic_weight=generic_weight, max_df=max_df, max_introducers=max_introducers,
+                  concept_weight=concept_weight, use_terms=use_terms, min_cluster_size=min_cluster_size,
+                  concept_min_papers=concept_min_papers, inferred_min_similarity=inferred_min_similarity)
     inc = incidence(papers, mentions, concepts)
     if "n_papers" not in concepts:
         concepts["n_papers"] = inc.df
     if "n_mentions" not in concepts:
         concepts["n_mentions"] = np.asarray(inc.counts.sum(axis=0)).ravel().astype(np.int64)
+
+    terms = term_incidence(papers) if use_terms else None
+    vectors = paper_vectors(inc, concepts, terms, generic_weight=generic_weight, max_df=max_df,
+                            concept_weight=concept_weight)
 
     # citations
     introductions = concept_introductions(papers, mentions, concepts, max_introducers=max_introducers) \
@@ -268,8 +315,18 @@ def analyse(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame
     per_paper = explicit.attrs.get("per_paper", {})
     explicit.attrs = {}  # per_paper holds every paper; pandas would deep-copy it at each step
     frames = [explicit[["citing", "cited", "kind", "evidence"]]]
+    inferred_report = {}
     if infer_citations:
         inf = inferred_citations(papers, mentions, concepts, introductions=introductions)
+        inferred_report = inf.attrs.pop("report", {})
+        # a name in common is not enough: the two papers must be about the same thing too
+        similar = _pair_cosine(vectors.vectors, inc.paper_ids, inf["citing"], inf["cited"]) >= inferred_min_similarity
+        inferred_report["dropped_as_dissimilar"] = int((~similar).sum())
+        inferred_report["min_similarity"] = inferred_min_similarity
+        inf = inf[similar]
+        inferred_report["edges"] = int(len(inf))
+        inferred_report["in_degree"] = {int(k): int(v) for k, v in
+                                        inf["cited"].value_counts().value_counts().sort_index().items()}
         known = set(zip(explicit["citing"], explicit["cited"]))
         frames.append(inf.loc[[(a, b) not in known for a, b in zip(inf["citing"], inf["cited"])],
                               ["citing", "cited", "kind", "evidence"]])
@@ -280,18 +337,20 @@ def analyse(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame
 
     # graphs; the concept side needs nothing of the paper side, so it may run in a second process
     # (started here in both cases, so that both see the same inputs)
-    concept_args = (concepts, inc, params["concept_resolution"], seed)
+    in_concept_graph = inc.df >= concept_min_papers
+    concept_args = (concepts, inc, params["concept_resolution"], seed, in_concept_graph)
     if jobs >= 2 and len(papers) >= PARALLEL_MIN_PAPERS:
         concept_side, concept_result = _in_process(_concept_side, concept_args), None
     else:
         concept_side, concept_result = None, _concept_side(*concept_args)
-    P = paper_graph(papers, mentions, concepts, top_k=top_k, citations=cites, generic_weight=generic_weight,
-                    max_df=max_df, inc=inc)
-    B = bipartite_graph(papers, mentions, concepts, inc=inc)
+    P = paper_graph(papers, mentions, concepts, top_k=top_k, citations=cites, inc=inc, vectors=vectors)
+    B = bipartite_graph(papers, mentions, concepts, inc=inc, keep=in_concept_graph)
+    prefix = B.graph["concept_prefix"]
     D = citation_graph(papers, cites)
 
     # paper clusters and centrality
-    pclusters = louvain(P, weight="weight", resolution=resolution, seed=seed)
+    min_size = min(5, max(2, math.ceil(0.01 * len(papers)))) if min_cluster_size == "auto" else int(min_cluster_size)
+    pclusters = leiden(P, weight="weight", resolution=resolution, seed=seed, min_size=min_size)
     pids = papers["id"].tolist()
     cl = np.array([pclusters[p] for p in pids], dtype=np.int64)
     hubs = inc.df > _max_df_count(max_df, len(papers))
@@ -304,10 +363,12 @@ def analyse(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame
     out_papers["cluster_label"] = [clabel[k] for k in cl]
     out_papers["degree"] = pc.loc[pids, "degree"].to_numpy()
     out_papers["pagerank"] = pc.loc[pids, "pagerank"].to_numpy()
-    ranked = out_papers.assign(_label=[P.nodes[p]["label"] for p in pids]).sort_values(
-        ["cluster", "pagerank", "id"], ascending=[True, False, True])
+    ranked = out_papers.assign(_label=[P.nodes[p]["label"] for p in pids],
+                               _central=_cluster_strength(P, pclusters, pids)).sort_values(
+        ["cluster", "_central", "pagerank", "id"], ascending=[True, False, False, True])
     clusters["top_papers"] = clusters["cluster"].map(
-        ranked.groupby("cluster")["_label"].agg(lambda s: " | ".join(s.head(3)))).fillna("")
+        ranked[ranked["cluster"] >= 0].groupby("cluster")["_label"].agg(lambda s: " | ".join(s.head(3)))
+    ).astype(object).fillna("")
     out_papers["n_references"] = [per_paper.get(p, {}).get("n_references", 0) for p in pids]
     out_papers["n_references_matched"] = [per_paper.get(p, {}).get("n_references_matched", 0) for p in pids]
     indeg = dict(D.in_degree())
@@ -317,9 +378,15 @@ def analyse(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame
     K, cc, kclusters = concept_side.result() if concept_side is not None else concept_result
     pr = dict(zip(cc["concept_id"], cc["pagerank"]))
     klabels = concept_cluster_labels(K, kclusters, pr)
-    out_concepts = concepts.merge(cc, on="concept_id", how="left")
-    out_concepts["cluster"] = out_concepts["concept_id"].map(kclusters).astype("int64")
-    out_concepts["cluster_label"] = out_concepts["cluster"].map(klabels)
+    out_concepts = concepts.merge(cc.drop(columns="rank"), on="concept_id", how="left")
+    # concepts outside the pruned graph: no links, no centrality, no cluster (still in mentions)
+    out_concepts = out_concepts.fillna({"degree": 0, "weighted_degree": 0.0, "pagerank": 0.0, "betweenness": 0.0,
+                                        "eigenvector": 0.0})
+    out_concepts["degree"] = out_concepts["degree"].astype(np.int64)
+    out_concepts["rank"] = _rank(out_concepts["pagerank"], out_concepts["concept_id"])
+    out_concepts["in_concept_graph"] = in_concept_graph
+    out_concepts["cluster"] = out_concepts["concept_id"].map(kclusters).fillna(UNCLUSTERED).astype("int64")
+    out_concepts["cluster_label"] = out_concepts["cluster"].map(klabels).fillna("")
     out_concepts["n_papers_graph"] = inc.df
     ksizes = pd.Series(kclusters).value_counts()
     concept_clusters = pd.DataFrame({"cluster": sorted(klabels)})
@@ -330,8 +397,10 @@ def analyse(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame
                               betweenness=cc.set_index("concept_id")["betweenness"], exclude=hubs)
 
     # node attributes for viz / exports (plain dict lookups: .at per node is slow at scale)
-    _annotate((P, B, D), pids, {"cluster": out_papers["cluster"].astype(int).tolist(),
-                                "cluster_label": out_papers["cluster_label"].astype(str).tolist(),
+    clustered = (out_papers["cluster"] != UNCLUSTERED).tolist()
+    _annotate((P, B, D), pids, {"cluster": [int(k) if c else None for k, c in zip(cl.tolist(), clustered)],
+                                "cluster_label": [str(k) if c else None for k, c in
+                                                  zip(out_papers["cluster_label"].tolist(), clustered)],
                                 "pagerank": out_papers["pagerank"].astype(float).tolist(),
                                 "degree": out_papers["degree"].astype(int).tolist()})
     for G in (B, D):  # the paper graph's text travels to the other graphs' paper nodes
@@ -347,15 +416,28 @@ def analyse(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame
     c_time = out_concepts.set_index("concept_id")[["first_year", "last_year", "mean_year", "counts_by_year"]]
     for c, first, last, mean, counts in c_time.itertuples():
         if pd.notna(mean):
-            for G in (K, B):
-                if c in G:
-                    G.nodes[c].update(first_year=int(first), last_year=int(last), mean_year=float(mean),
-                                      counts_by_year=str(counts))
-    _annotate((K, B), cids, {"cluster": out_concepts["cluster"].astype(int).tolist(),
-                             "cluster_label": out_concepts["cluster_label"].astype(str).tolist(),
-                             "pagerank": out_concepts["pagerank"].astype(float).tolist(),
-                             "rank": out_concepts["rank"].astype(int).tolist()})
+            for G, node in ((K, c), (B, prefix + c)):
+                if node in G:
+                    G.nodes[node].update(first_year=int(first), last_year=int(last), mean_year=float(mean),
+                                         counts_by_year=str(counts))
+    values = {"cluster": out_concepts["cluster"].astype(int).tolist(),
+              "cluster_label": out_concepts["cluster_label"].astype(str).tolist(),
+              "pagerank": out_concepts["pagerank"].astype(float).tolist(),
+              "rank": out_concepts["rank"].astype(int).tolist()}
+    _annotate((K,), cids, values)
+    _annotate((B,), [prefix + c for c in cids], values)
 
+    report = {
+        "concept_graph": {"concepts": int(K.number_of_nodes()), "links": int(K.number_of_edges()),
+                          "rule": f"concepts named by at least {concept_min_papers} papers",
+                          "concepts_left_out": int((~in_concept_graph).sum()),
+                          "betweenness": cc.attrs.get("betweenness", "")},
+        "paper_clusters": {"clusters": int((clusters["cluster"] >= 0).sum()),
+                           "unclustered_papers": int((cl == UNCLUSTERED).sum()),
+                           "min_cluster_size": min_size,
+                           "algorithm": "Leiden (igraph, modularity, resolution {})".format(resolution)},
+        "inferred_citations": inferred_report,
+    }
     citation_edges = pd.DataFrame([(u, v, d["kind"], d["evidence"]) for u, v, d in D.edges(data=True)],
                                   columns=["citing", "cited", "kind", "evidence"])
     citation_edges = citation_edges.sort_values(["citing", "cited"]).reset_index(drop=True)
@@ -363,4 +445,4 @@ def analyse(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame
     return GraphResult(paper_graph=P, concept_graph=K, bipartite=B, citations=D, papers=out_papers,
                        concepts=out_concepts, paper_edges=paper_edges_table(P), clusters=clusters,
                        bridges=bridges, concept_clusters=concept_clusters, introductions=introductions,
-                       citation_edges=citation_edges, params=params)
+                       citation_edges=citation_edges, params=params, report=report)

@@ -27,6 +27,13 @@ Inferred citations
     1. the same sentence pattern with a plain name, accepted only when the
        paper's title names the concept too.
 
+    Whatever the evidence, only a *coined* name is introduced (:func:`is_coined`): one
+    token that looks made up (capitals inside a word, an acronym, digits: DenseNet, U-Net,
+    D3Net, KQML), neither an English word in any case (VISION, TIME, OPEN, AWARE,
+    Transformer — spaCy's English lemma tables) nor an everyday acronym
+    (``data/common_acronyms.txt``: XML, GPU, CNN).  The introducer's table keeps that
+    name (``name``); the paper as written, or the concept's label or alias.
+
     A name that modifies a following noun ("an SQL extension", "(CNN)
     architectures") or that is merely used ("an implementation using WWW") is
     not introduced; nor is a concept named by more than 5 % of the papers on the
@@ -48,9 +55,14 @@ Inferred citations
 """
 from __future__ import annotations
 
+import gzip
+import json
+import math
 import re
 import unicodedata
 from collections import defaultdict
+from functools import lru_cache
+from pathlib import Path
 
 import networkx as nx
 import numpy as np
@@ -63,6 +75,7 @@ __all__ = [
     "name_key",
     "concept_lexicon",
     "concept_introductions",
+    "is_coined",
     "INTRODUCIBLE_TYPES",
     "inferred_citations",
     "citation_table",
@@ -133,6 +146,44 @@ def concept_lexicon(concepts: pd.DataFrame) -> dict[str, list[str]]:
                 if len(k) >= 2:
                     lex[k].add(cid)
     return {k: sorted(v) for k, v in lex.items()}
+
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset:
+    """Lower-cased English words: spaCy's English lemma tables (spacy-lookups-data), forms and lemmas."""
+    import spacy_lookups_data
+
+    folder = Path(spacy_lookups_data.__file__).parent / "data"
+    with gzip.open(folder / "en_lemma_lookup.json.gz", "rt", encoding="utf-8") as fh:
+        lookup = json.load(fh)
+    with gzip.open(folder / "en_lemma_index.json.gz", "rt", encoding="utf-8") as fh:
+        index = json.load(fh)
+    words = set(lookup) | set(lookup.values())
+    for lemmas in index.values():
+        words.update(lemmas)
+    return frozenset(w.lower() for w in words if isinstance(w, str) and w.isalpha())
+
+
+@lru_cache(maxsize=1)
+def common_acronyms() -> frozenset:
+    """Everyday acronyms that name no paper's contribution (``data/common_acronyms.txt``), lower-cased."""
+    path = Path(__file__).with_name("data") / "common_acronyms.txt"
+    return frozenset(w.strip().lower() for w in path.read_text(encoding="utf-8").splitlines()
+                     if w.strip() and not w.startswith("#"))
+
+
+def is_coined(name: str) -> bool:
+    """A name a paper made up: one token that looks like a name and is no English word or everyday acronym.
+
+    >>> [is_coined(x) for x in ("DenseNet", "U-Net", "D3Net", "VISION", "Transformer", "XML", "neural ODE")]
+    [True, True, True, False, False, False, False]
+    """
+    name = str(name).strip()
+    if not re.fullmatch(r"[\w.+^-]+", name) or not re.search(r"[^\W\d_]", name) or not _NAME_LIKE.search(name):
+        return False
+    low = name.lower()
+    singular = low[:-1] if low.endswith("s") and len(low) > 3 else low
+    return not ({low, singular} & common_acronyms()) and not ({low, singular} & english_words())
 
 
 _SUBJECT_STOP = re.compile(
@@ -296,13 +347,13 @@ def concept_introductions(papers: pd.DataFrame, mentions: pd.DataFrame, concepts
                     # not a research area ("Digital Libraries: ...", "Case-Based Learning: ...")
                     if cid not in seen and (_NAME_LIKE.search(text) or _NAME_LIKE.search(labels[cid])):
                         seen.add(cid)
-                        cands.append((cid, pid, 3, rule, f'title "{t}"'))
+                        cands.append((cid, pid, 3, rule, f'title "{t}"', _ARTICLE.sub("", text)))
         subject = _SUBJECT_STOP.split(_ARTICLE.sub("", head or t), maxsplit=1)[0].strip()
         if _COINED.match(subject):  # "ReZero is All You Need", "SortedNet, a Place for ..."
             for cid in lex.get(name_key(subject), []):
                 if cid not in seen:
                     seen.add(cid)
-                    cands.append((cid, pid, 2, "title subject", f'title "{t}"'))
+                    cands.append((cid, pid, 2, "title subject", f'title "{t}"', subject))
 
     if mentions is not None and len(mentions):
         field = mentions["field"].to_numpy()
@@ -344,13 +395,20 @@ def concept_introductions(papers: pd.DataFrame, mentions: pd.DataFrame, concepts
                 snippet = " ".join(text[verb.start():w1 + 1].split())
                 if len(snippet) > 160:
                     snippet = snippet[:159] + "…"
-                cands.append((cid, pid, level, rule, f'abstract "{snippet}"'))
+                cands.append((cid, pid, level, rule, f'abstract "{snippet}"', text[a:b]))
 
-    cols = ["concept_id", "label", "paper_id", "level", "rule", "evidence"]
+    cols = ["concept_id", "label", "paper_id", "level", "rule", "evidence", "name"]
     if not cands:
         return pd.DataFrame(columns=cols)
-    df = pd.DataFrame(cands, columns=["concept_id", "paper_id", "level", "rule", "evidence"])
+    df = pd.DataFrame(cands, columns=["concept_id", "paper_id", "level", "rule", "evidence", "surface"])
     df = df[~df["concept_id"].isin(generic)]
+    # only a coined name is an introduction: the name as the paper writes it, else the concept's label or alias
+    aliases = dict(zip(concepts["concept_id"].astype(str),
+                       concepts["aliases"] if "aliases" in concepts else [None] * len(concepts)))
+    df["name"] = [next((x for x in [surface, labels[cid], *references.as_list(aliases.get(cid))]
+                        if isinstance(x, str) and is_coined(x)), "")
+                  for cid, surface in zip(df["concept_id"], df["surface"])]
+    df = df[df["name"] != ""]
     df = df.sort_values(["concept_id", "paper_id", "level"], ascending=[True, True, False])
     df = df.drop_duplicates(["concept_id", "paper_id"])
     best = df.groupby("concept_id")["level"].transform("max")
@@ -409,52 +467,106 @@ def _named_concepts(mentions: pd.DataFrame, concepts: pd.DataFrame, wanted: set)
         via=("via", "first")).reset_index()
 
 
+def _name_pattern(names) -> re.Pattern:
+    """The coined names as written (case-sensitive), whole words, a plural "s" allowed ("DenseNets")."""
+    alternatives = "|".join(re.escape(n) for n in sorted(set(names), key=lambda n: (-len(n), n)))
+    return re.compile(rf"(?<![\w-])(?:{alternatives})s?(?![^\W_])")
+
+
 def inferred_citations(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame, *,
-                       introductions: pd.DataFrame | None = None, max_introducers: int = 1) -> pd.DataFrame:
-    """Inferred citations: A → B when A names a concept that B introduced.
+                       introductions: pd.DataFrame | None = None, max_introducers: int = 1,
+                       max_earlier_users: int = 2, max_citers: int | None = None) -> pd.DataFrame:
+    """Inferred citations: A → B when A writes a coined name that B introduced.
+
+    A candidate citer is a paper naming the concept (:func:`concept_introductions` gives
+    the introducers); it counts only when its title or abstract contains one of the
+    concept's coined names *as written* (case-sensitive, whole word: "VISION" is not
+    "vision", "nnU-Net" is not "U-Net").  An introduction is dropped when more than
+    ``max_earlier_users`` papers of earlier years already wrote the name.  A paper cites
+    no later paper.  No paper receives more than ``max_citers`` inferred citations (None:
+    1 % of the papers, at least 10): citers that write the name in their title first, then
+    by id; the cut is reported.
 
     Returns
     -------
     DataFrame ``citing, cited, kind ("inferred-citation"), evidence, concepts``,
     one row per pair (several concepts joined), sorted by ``citing, cited``.
+    ``attrs["report"]``: edges, the cap, papers capped, edges dropped by the cap and
+    the in-degree distribution (``{in-degree: papers}``).
 
     Examples
     --------
     >>> inf = inferred_citations(papers, mentions, concepts)  # doctest: +SKIP
-    >>> inf[inf.cited == unet_id].citing.tolist()  # papers naming U-Net  # doctest: +SKIP
+    >>> inf[inf.cited == unet_id].citing.tolist()  # papers writing "U-Net"  # doctest: +SKIP
     """
     cols = ["citing", "cited", "kind", "evidence", "concepts"]
+    cap = max(10, math.ceil(0.01 * len(papers))) if max_citers is None else max_citers
+
+    def empty(**extra):
+        out = pd.DataFrame(columns=cols)
+        out.attrs["report"] = {"edges": 0, "max_citers": cap, "papers_capped": 0, "edges_dropped_by_cap": 0,
+                               "in_degree": {}, **extra}
+        return out
+
     if introductions is None:
         introductions = concept_introductions(papers, mentions, concepts, max_introducers=max_introducers)
     if introductions is None or len(introductions) == 0 or mentions is None or len(mentions) == 0:
-        return pd.DataFrame(columns=cols)
+        return empty()
     named = _named_concepts(mentions, concepts, set(introductions["concept_id"]))
     pairs = named.merge(introductions.rename(columns={"paper_id": "cited"}), on="concept_id")
     pairs = pairs.rename(columns={"paper_id": "citing"})
+    # the concept's coined names: the introducer's, its label's and aliases' that look coined
+    sub = concepts[concepts["concept_id"].astype(str).isin(set(introductions["concept_id"]))]
+    coined: dict[str, set] = defaultdict(set)
+    for cid, label, al in zip(sub["concept_id"].astype(str), sub["label"],
+                              sub["aliases"] if "aliases" in sub else [None] * len(sub)):
+        coined[cid].update(x for x in [label, *references.as_list(al)] if isinstance(x, str) and is_coined(x))
+    for cid, name in zip(introductions["concept_id"], introductions["name"]):
+        coined[cid].add(name)
+    patterns = {cid: _name_pattern(names) for cid, names in coined.items()}
+    texts = dict(zip(papers["id"].astype(str), (papers["title"].fillna("").astype(str) + "\n"
+                                                  + papers["abstract"].fillna("").astype(str))))
+    written = np.array([bool(patterns[c].search(texts.get(p, ""))) for p, c in zip(pairs["citing"],
+                                                                                   pairs["concept_id"])], dtype=bool)
+    pairs = pairs[written]
+    years = dict(zip(papers["id"].astype(str), papers["year"])) if "year" in papers else {}
+    if years:
+        ya = pd.to_numeric(pairs["citing"].map(years), errors="coerce")
+        yb = pd.to_numeric(pairs["cited"].map(years), errors="coerce")
+        earlier = (ya < yb).to_numpy(dtype=bool)
+        # a name many earlier papers wrote was not coined by this one
+        used_before = pd.Series(earlier).groupby(pairs["concept_id"].to_numpy()).sum()
+        stale = set(used_before[used_before > max_earlier_users].index)
+        pairs = pairs[~earlier & ~pairs["concept_id"].isin(stale).to_numpy()]
     pairs = pairs[pairs["citing"] != pairs["cited"]]
     # a co-introducer of the same concept does not cite the other for it
     co = set(zip(introductions["concept_id"], introductions["paper_id"]))
     # A boolean array, not a list: an empty list would select no *columns*.
     pairs = pairs[np.array([(c, p) not in co for c, p in zip(pairs["concept_id"], pairs["citing"])], dtype=bool)]
-    if "year" in papers:
-        years = dict(zip(papers["id"].astype(str), papers["year"]))
-        ya = pairs["citing"].map(years)
-        yb = pairs["cited"].map(years)
-        later = pd.notna(ya) & pd.notna(yb)
-        ok = ~later
-        ok[later] = ya[later].astype(float) >= yb[later].astype(float)
-        pairs = pairs[ok.to_numpy(dtype=bool)]
     if len(pairs) == 0:
-        return pd.DataFrame(columns=cols)
-    pairs = pairs.assign(phrase=[f'names "{lab}" ({fld}{via}); introduced by {cited}: {rule}, {ev}'
-                                 for lab, fld, via, cited, rule, ev in zip(pairs["label"], pairs["field"], pairs["via"],
-                                                                           pairs["cited"], pairs["rule"],
-                                                                           pairs["evidence"])])
+        return empty()
+    pairs = pairs.assign(phrase=[f'writes "{name}" ({fld}{via}); introduced by {cited}: {rule}, {ev}'
+                                 for name, fld, via, cited, rule, ev in
+                                 zip(pairs["name"], pairs["field"], pairs["via"], pairs["cited"], pairs["rule"],
+                                     pairs["evidence"])])
     pairs = pairs.sort_values(["citing", "cited", "level", "label"], ascending=[True, True, False, True])
     out = pairs.groupby(["citing", "cited"], sort=True).agg(
-        evidence=("phrase", " ; ".join), concepts=("label", "; ".join)).reset_index()
+        evidence=("phrase", " ; ".join), concepts=("label", "; ".join),
+        in_title=("field", lambda f: any(x.startswith("title") for x in f))).reset_index()
+    # the in-degree cap: citers naming it in their title first, then by id
+    out = out.sort_values(["cited", "in_title", "citing"], ascending=[True, False, True])
+    rank = out.groupby("cited").cumcount()
+    indeg = out.groupby("cited")["citing"].transform("size")
+    dropped = int((rank >= cap).sum())
+    capped = int(out.loc[indeg > cap, "cited"].nunique())
+    out = out[(rank < cap).to_numpy()].sort_values(["citing", "cited"]).reset_index(drop=True)
     out["kind"] = "inferred-citation"
-    return out[cols]
+    out = out[cols]
+    distribution = out["cited"].value_counts().value_counts().sort_index()
+    out.attrs["report"] = {"edges": int(len(out)), "max_citers": cap, "papers_capped": capped,
+                           "edges_dropped_by_cap": dropped,
+                           "in_degree": {int(k): int(v) for k, v in distribution.items()}}
+    return out
 
 
 def citation_table(papers: pd.DataFrame, mentions: pd.DataFrame | None = None,

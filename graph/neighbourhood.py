@@ -8,6 +8,8 @@ from __future__ import annotations
 import networkx as nx
 import pandas as pd
 
+from .build import concept_prefix
+
 __all__ = ["find_concept", "find_paper", "concept_neighbourhood", "paper_neighbourhood"]
 
 
@@ -81,7 +83,8 @@ def concept_neighbourhood(concept_id: str, papers: pd.DataFrame, mentions: pd.Da
     Returns
     -------
     graph : paper–concept graph (the concept, its papers, its strongest co-concepts),
-        with the node and edge attributes of the bipartite graph.
+        with the node ids and the node and edge attributes of the bipartite graph
+        (concept nodes ``concept:<id>``, see :func:`conceptgraph.graph.build.concept_prefix`).
     table : one row per paper naming the concept: ``paper_id, title, year, cluster,
         n_mentions, as_written`` (the distinct surface forms), most mentions first.
 
@@ -102,18 +105,20 @@ def concept_neighbourhood(concept_id: str, papers: pd.DataFrame, mentions: pd.Da
 
     shown = table["paper_id"].head(max_papers).tolist()
     concept_rows = concepts.set_index("concept_id")
-    G = nx.Graph()
-    G.add_node(concept_id, **_concept_node(concept_rows.loc[concept_id].to_dict()))
+    prefix = concept_prefix(papers["id"].tolist())  # a paper id may equal a concept id ("bert")
+    G = nx.Graph(concept_prefix=prefix)
+    G.add_node(prefix + concept_id, **_concept_node(concept_rows.loc[concept_id].to_dict()), concept_id=concept_id)
     for pid in shown:
         G.add_node(pid, **_paper_node(info.loc[pid].to_dict() | {"id": pid}))
-        G.add_edge(pid, concept_id, kind="mention", weight=1.0, evidence=f"names {concept_rows.at[concept_id, 'label']}")
+        G.add_edge(pid, prefix + concept_id, kind="mention", weight=1.0,
+                   evidence=f"names {concept_rows.at[concept_id, 'label']}")
     others = mentions[mentions["paper_id"].isin(shown) & (mentions["concept_id"] != concept_id)]
     co = (others.drop_duplicates(["paper_id", "concept_id"]).groupby("concept_id").size()
           .sort_values(ascending=False, kind="stable"))
     for other in sorted(co.head(max_concepts).index):
-        G.add_node(other, **_concept_node(concept_rows.loc[other].to_dict()))
+        G.add_node(prefix + other, **_concept_node(concept_rows.loc[other].to_dict()), concept_id=other)
         for pid in sorted(set(others.loc[others["concept_id"] == other, "paper_id"])):
-            G.add_edge(pid, other, kind="mention", weight=1.0, evidence="")
+            G.add_edge(pid, prefix + other, kind="mention", weight=1.0, evidence="")
     return G, table
 
 

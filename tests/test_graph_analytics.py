@@ -58,7 +58,7 @@ def test_node_and_edge_attributes_for_viz(result):
 def test_paper_edges_kinds_and_evidence(result):
     e = result.paper_edges.set_index(["source", "target"])
     assert e.loc[("p_nnunet", "p_unet"), "kind"] == "inferred-citation"  # citing paper first
-    assert 'names "U-Net"' in e.loc[("p_nnunet", "p_unet"), "shared_concepts"]
+    assert 'writes "U-Net"' in e.loc[("p_nnunet", "p_unet"), "shared_concepts"]
     assert e.loc[("p_resnet", "p_dense"), "kind"] == "citation"
     concept_rows = result.paper_edges[result.paper_edges["kind"] == "concept"]
     assert (concept_rows["source"] < concept_rows["target"]).all()
@@ -194,5 +194,7 @@ def test_corpus_without_concepts(n_papers, tmp_path):
     mentions = pd.DataFrame(columns=["paper_id", "field", "start", "end", "text", "type", "concept_id"])
     r = analyse(papers, mentions, concepts)
     assert len(r.papers) == n_papers and r.paper_graph.number_of_edges() == 0 and len(r.concepts) == 0
-    assert sorted(r.papers["cluster"]) == list(range(n_papers)) and len(r.bridges) == 0
+    # papers linked to nothing are unclustered, not one-paper clusters
+    assert (r.papers["cluster"] == -1).all() and len(r.bridges) == 0
+    assert r.clusters[["cluster", "size", "label"]].values.tolist() == [[-1, n_papers, "unclustered"]]
     assert write_exports(r, tmp_path)

@@ -156,9 +156,26 @@ def test_bipartite_graph(toy):
     B = bipartite_graph(papers, mentions, concepts)
     assert nx.is_bipartite(B)
     assert B.number_of_edges() == len(mentions[["paper_id", "concept_id"]].drop_duplicates())
-    e = B.edges["p_d3net", "c_densenet"]
+    e = B.edges["p_d3net", "concept:c_densenet"]
     assert e["kind"] == "mention" and e["evidence"] == "title; abstract" and e["weight"] >= 2
-    assert B.nodes["c_unet"]["kind"] == "concept" and B.nodes["p_unet"]["kind"] == "paper"
+    assert B.nodes["concept:c_unet"]["kind"] == "concept" and B.nodes["p_unet"]["kind"] == "paper"
+    assert B.nodes["concept:c_unet"]["concept_id"] == "c_unet" and B.graph["concept_prefix"] == "concept:"
+
+
+def test_bipartite_graph_paper_id_equal_to_concept_id():
+    """A BibTeX key such as ``bert`` equal to a concept id is no clash (issue 22 item 1, issue 20 item 1)."""
+    papers = pd.DataFrame({"id": ["bert", "concept:gpt", "p3"], "title": ["BERT", "GPT", "Both"],
+                           "abstract": ["We propose BERT.", "We use GPT.", "BERT and GPT."]})
+    concepts = pd.DataFrame({"concept_id": ["bert", "gpt"], "label": ["BERT", "GPT"], "generic": [False, False]})
+    mentions = pd.DataFrame({"paper_id": ["bert", "concept:gpt", "p3", "p3"], "concept_id": ["bert", "gpt", "bert", "gpt"],
+                             "field": ["abstract"] * 4})
+    B = bipartite_graph(papers, mentions, concepts)
+    prefix = B.graph["concept_prefix"]
+    assert prefix == "concept::"  # a paper id starts with "concept:", so the concepts' prefix grows
+    assert B.nodes["bert"]["kind"] == "paper" and B.nodes[prefix + "bert"]["kind"] == "concept"
+    assert B.nodes["concept:gpt"]["kind"] == "paper" and B.nodes[prefix + "gpt"]["kind"] == "concept"
+    assert B.has_edge("bert", prefix + "bert") and nx.is_bipartite(B)
+    assert B.number_of_nodes() == 5
 
 
 def test_paper_label():

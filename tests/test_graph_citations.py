@@ -82,7 +82,7 @@ def test_inferred_citations_with_evidence(toy):
     assert ("p_reload", "p_dense") in pairs and ("p_d3net", "p_dense") in pairs
     assert (inf["kind"] == "inferred-citation").all()
     ev = inf.set_index(["citing", "cited"]).loc[("p_d3net", "p_dense"), "evidence"]
-    assert 'names "DenseNet"' in ev and "Densely Connected Convolutional Networks" in ev
+    assert 'writes "DenseNet"' in ev and "Densely Connected Convolutional Networks" in ev
     assert not any(a == b for a, b in pairs)
 
 
