@@ -222,3 +222,15 @@ def test_sota_and_downstream_tasks_are_generic(nlp):
     _m, concepts = run(nlp, "We beat SOTA on downstream tasks with Frobnet.")
     generic = dict(zip(concepts.label, concepts.generic))
     assert generic.get("SOTA", True) and generic.get("downstream tasks", True)
+
+
+def test_title_line_repeated_in_the_abstract_is_title_case(nlp):
+    title = "Walled Gardens of Agentic Computing"
+    got = found(nlp, title + "\n\nWe study Walled Gardens and FooNet.", titles=[title])
+    texts = [t for t, _y, _c in got]
+    assert "Agentic Computing" not in texts and "FooNet" in texts
+
+
+def test_generic_framework_phrases_need_a_name(nlp):
+    texts = [t for t, _y, _c in found(nlp, "A unified assessment framework and the CLNet framework and an agent process.")]
+    assert "assessment framework" not in texts and "CLNet framework" in texts
