@@ -46,20 +46,31 @@ def predict(gold_path: Path, nlp=None) -> dict[str, list[dict]]:
     return out
 
 
-def show_errors(gold_path: Path, pred: dict, n: int) -> None:
+def parse_map(spec: str | None) -> dict[str, str]:
+    """``method=Method,dataset=Dataset`` as a dict (None: :data:`TYPE_MAP`)."""
+    if not spec:
+        return dict(TYPE_MAP)
+    return dict(item.split("=", 1) for item in spec.split(","))
+
+
+def show_errors(gold_path: Path, pred: dict, n: int, type_map: dict[str, str] | None = None) -> None:
     """Print up to n false positives and false negatives (by overlap) per gold type."""
+    type_map = type_map or TYPE_MAP
     fps, fns = {}, {}
     for line in gold_path.read_text(encoding="utf-8").splitlines():
         rec = json.loads(line)
         gold = rec["mentions"]
         preds = pred.get(rec["id"], [])
+        preds = [p for p in preds if p["type"] in type_map]
         for p in preds:
-            t = TYPE_MAP[p["type"]]
+            t = type_map[p["type"]]
             if not any(g["type"] == t and g["start"] < p["end"] and p["start"] < g["end"] for g in gold):
                 other = [g["type"] for g in gold if g["start"] < p["end"] and p["start"] < g["end"]]
                 fps.setdefault(t, []).append(f"{p['text']!r} {other or ''}")
         for g in gold:
-            if not any(TYPE_MAP[p["type"]] == g["type"] and g["start"] < p["end"] and p["start"] < g["end"]
+            if g["type"] not in type_map.values():
+                continue
+            if not any(type_map[p["type"]] == g["type"] and g["start"] < p["end"] and p["start"] < g["end"]
                        for p in preds):
                 fns.setdefault(g["type"], []).append(repr(g["text"]))
     for title, table in (("FALSE POSITIVES", fps), ("FALSE NEGATIVES", fns)):
@@ -75,14 +86,16 @@ def main(argv=None) -> int:
                     help="where to write the predictions (default: the temp folder)")
     ap.add_argument("--errors", type=int, default=0)
     ap.add_argument("--map", default=None, help="passed to the scorer")
+    ap.add_argument("--gold-types", default=None, help="passed to the scorer")
     a = ap.parse_args(argv)
     pred = predict(a.gold)
     with a.output.open("w", encoding="utf-8") as fh:
         for rid, ms in pred.items():
             fh.write(json.dumps({"id": rid, "mentions": ms}) + "\n")
     if a.errors:
-        show_errors(a.gold, pred, a.errors)
-    cmd = [sys.executable, str(SCORER), str(a.gold), str(a.output)] + (["--map", a.map] if a.map else [])
+        show_errors(a.gold, pred, a.errors, parse_map(a.map))
+    cmd = [sys.executable, str(SCORER), str(a.gold), str(a.output)] + (["--map", a.map] if a.map else []) \
+        + (["--gold-types", a.gold_types] if a.gold_types else [])
     return subprocess.call(cmd)
 
 

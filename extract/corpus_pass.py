@@ -16,6 +16,8 @@ import pandas as pd
 
 MENTION_COLUMNS = ["paper_id", "field", "start", "end", "text", "type", "concept_id"]
 CONCEPT_COLUMNS = ["concept_id", "label", "type", "aliases", "generic", "n_papers", "n_mentions"]
+# Ties of the type vote: the more specific type first.
+_TYPE_ORDER = {"dataset": 0, "architecture": 1, "metric": 2, "task": 3, "method": 4}
 
 
 @dataclass
@@ -51,7 +53,10 @@ class CorpusPass:
         # Concept counts: fixed ids (how != slug), and slug ids with their short-form key.
         self.fixed: dict[str, int] = {}
         self.slug: dict[tuple[str, str], int] = {}
-        self._resolved = self._canon = None
+        # Type votes of the mentions whose type the rules chose (slug, abbrev): (id, key, type) -> n.
+        self.votes: dict[tuple[str, str, str], int] = {}
+        self.n_papers = 0
+        self._resolved = self._canon = self._types = None
         self._text_stats: list[pd.DataFrame] = []
         self._type_stats: list[pd.DataFrame] = []
         self._paper_stats: list[pd.DataFrame] = []
@@ -70,6 +75,7 @@ class CorpusPass:
         """Count one chunk (any order of chunks gives the same result)."""
         for key, n in chunk.defs.items():
             self.defs[key] = self.defs.get(key, 0) + n
+        self.n_papers += chunk.n_papers
         raw = chunk.raw
         if raw.empty:
             return
@@ -80,6 +86,13 @@ class CorpusPass:
             keyed = pd.DataFrame({"cid": raw.loc[is_slug, "concept_id"], "key": self._slug_keys(raw, is_slug)})
             for (cid, key), n in keyed.value_counts(sort=False).items():
                 self.slug[cid, key] = self.slug.get((cid, key), 0) + int(n)
+        ruled = (is_slug | (raw["how"] == "abbrev").to_numpy())
+        if ruled.any():
+            voted = pd.DataFrame({"cid": raw.loc[ruled, "concept_id"], "key": raw.loc[ruled, "key"]
+                                  if "key" in raw else self._slug_keys(raw, ruled), "type": raw.loc[ruled, "type"]})
+            voted.loc[~is_slug[ruled], "key"] = ""
+            for (cid, key, typ), n in voted.value_counts(sort=False).items():
+                self.votes[cid, key, typ] = self.votes.get((cid, key, typ), 0) + int(n)
 
     def _plan(self) -> None:
         if self._canon is not None:
@@ -102,6 +115,25 @@ class CorpusPass:
             for cid in ids:
                 if cid != best:
                     self._canon[cid] = best
+        self._types = self._vote()
+
+    def _vote(self) -> dict[str, str]:
+        """The type of each concept found by the rules: a vote over all its mentions in the corpus.
+
+        "method" is what a name gets without evidence, so its votes count half: a name
+        typed dataset by "results on X" or "X, a benchmark" in one abstract of three
+        is a dataset everywhere. A concept that ended in the lexicon has the lexicon's type.
+        """
+        scores: dict[str, dict[str, float]] = {}
+        for (cid, key, typ), n in self.votes.items():
+            final = self._resolved.get(key, cid) if key else cid
+            final = self._canon.get(final, final)
+            by_type = scores.setdefault(final, {})
+            by_type[typ] = by_type.get(typ, 0.0) + (0.5 * n if typ == "method" else float(n))
+        entries = self.lexicon.entries
+        return {cid: entries[cid].type if cid in entries
+                else min(by_type.items(), key=lambda kv: (-kv[1], _TYPE_ORDER.get(kv[0], 9), kv[0]))[0]
+                for cid, by_type in scores.items()}
 
     def finish_chunk(self, chunk: RawChunk, sort: bool = True) -> pd.DataFrame:
         """Final mentions of one chunk (after every chunk was added); also counts them for the concepts."""
@@ -120,6 +152,15 @@ class CorpusPass:
             cids = np.array([self._canon.get(c, c) for c in ids], dtype=object)[codes]
         out = raw[MENTION_COLUMNS].copy()
         out["concept_id"] = pd.array(cids, dtype=raw["concept_id"].dtype) if len(raw) else out["concept_id"]
+        ruled = is_slug | (raw["how"] == "abbrev").to_numpy()
+        if ruled.any() and self._types:
+            codes, ids = pd.factorize(cids[ruled])
+            voted = np.array([self._types.get(c) for c in ids], dtype=object)[codes]
+            types = out["type"].to_numpy(dtype=object, copy=True)
+            rows = ruled.nonzero()[0]
+            hit = pd.notna(voted)
+            types[rows[hit]] = voted[hit]
+            out["type"] = pd.array(types, dtype=raw["type"].dtype)
         if sort:
             out = out.sort_values(["paper_id", "field", "start", "end", "type"], kind="mergesort")
         out = out.reset_index(drop=True)
@@ -139,6 +180,23 @@ class CorpusPass:
             frames = getattr(self, name)
             merged = pd.concat(frames).groupby(keys, sort=False)["n"].sum().reset_index()
             setattr(self, name, [merged])
+
+    def _widespread(self, label: str, n_papers: int) -> bool:
+        """Generic by how it spreads: a plain English word or phrase that many papers use.
+
+        "diversity", "coverage", "downstream tasks" are named by a few in a thousand
+        papers on any topic; names and technical terms are rare words. A single word
+        needs 0.1 % of the papers (at least 3), a phrase 0.5 % (at least 5).
+        """
+        from .components._resources import common_words
+
+        if not label.islower() or not self.n_papers:
+            return False
+        words = label.replace("-", " ").split()
+        if not words or not all(w in common_words() for w in words):
+            return False
+        share, least = (0.001, 3) if len(words) == 1 else (0.005, 5)
+        return n_papers >= least and n_papers >= share * self.n_papers
 
     def concepts(self) -> pd.DataFrame:
         """The concepts table (as ``extract_mentions`` returns it), from the finished chunks."""
@@ -162,10 +220,13 @@ class CorpusPass:
             entry = entries.get(cid)
             if entry is not None:
                 label, typ, generic = entry.label, entry.type, entry.generic
+                # A one-word quality or task of the lexicon ("diversity", "coverage") spreads like any word.
+                generic = generic or (typ in ("metric", "task") and " " not in label
+                                      and self._widespread(label, int(n_papers)))
             else:
                 label = min(surface, key=lambda kv: (-kv[1], kv[0]))[0]
                 typ = min(by_type[cid], key=lambda kv: (-kv[1], kv[0]))[0]
-                generic = is_generic(label)
+                generic = is_generic(label) or self._widespread(label, int(n_papers))
             rows.append({"concept_id": cid, "label": label, "type": typ,
                          "aliases": sorted(t for t, _ in surface), "generic": bool(generic),
                          "n_papers": int(n_papers), "n_mentions": int(sum(n for _, n in surface))})

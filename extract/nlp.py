@@ -175,6 +175,27 @@ def document_text(title: str, abstract: str) -> str:
     return title + _SEP + abstract if title else abstract
 
 
+_TITLE_LINE_MAX = 300
+
+
+def title_line_end(text: str, abstract_start: int) -> int:
+    """Where the title part of a document ends: the title's end, or that of a title line
+    the abstract itself starts with (many exports repeat the title there, "Title\n\nAbstract").
+
+    A title line is at most 300 characters, ends without a period and is followed by a
+    blank line. Capitalised words there are Title Case, not names.
+
+    >>> title_line_end("A Title\n\nA Title\n\nWe train.", 9), title_line_end("We train.\n\nMore.", 0)
+    (16, 0)
+    """
+    end = max(abstract_start - len(_SEP), 0)
+    line_end = text.find(_SEP, abstract_start, abstract_start + _TITLE_LINE_MAX)
+    if line_end > abstract_start and text[line_end - 1] not in ".!?:" \
+            and "\n" not in text[abstract_start:line_end]:
+        return line_end
+    return end
+
+
 def _docs(papers: pd.DataFrame, nlp: Language, batch_size: int | None):
     """Yield (paper_id, title, text, doc) for every paper with an abstract.
 
@@ -194,8 +215,9 @@ def _docs(papers: pd.DataFrame, nlp: Language, batch_size: int | None):
             read = latin_script_only(text) if lang != "en" else text
             doc = nlp.make_doc(read)
             doc.user_data[TEXT_KEY] = read
-            if title:
-                sep = doc.char_span(len(title), len(title) + len(_SEP), alignment_mode="expand")
+            head = title_line_end(text, len(title) + len(_SEP) if title else 0)
+            if head:
+                sep = doc.char_span(head, head + len(_SEP), alignment_mode="expand")
                 doc.user_data["cg_title_tokens"] = sep.start if sep is not None else 0
             yield doc, (str(pid), title, text)
 

@@ -28,7 +28,7 @@ TYPES = ("method", "architecture", "dataset", "task", "metric")
 _NON_ALNUM = re.compile(r"[^0-9a-z+]+")
 _SLUG_SPLIT = re.compile(r"[\s\-_/]+")
 _SLUG_DROP = re.compile(r"[^0-9a-z+.]+")
-_IRREGULAR = {"corpora": "corpus", "indices": "index", "matrices": "matrix", "vertices": "vertex",
+_IRREGULAR = {"caches": "cache", "niches": "niche", "corpora": "corpus", "indices": "index", "matrices": "matrix", "vertices": "vertex",
               "data": "data", "analyses": "analysis", "hypotheses": "hypothesis"}
 # Plural-looking words that are singular (or whose "s" belongs to the name).
 _KEEP_S = frozenset({"gaussian", "bias", "class", "loss", "less", "process", "analysis", "basis",
@@ -120,6 +120,45 @@ def singular(word: str) -> str:
     return word[:-1]
 
 
+# British spellings, written the American way in ids and keys ("optimisation" = "optimization").
+_BRITISH = re.compile(r"(?<=[a-z]{3})is(ation|ations|er|ers)\b|\b(model|label|travel|signal|cancel|tunnel)l(ing|ed)\b"
+                      r"|\b(colo|behavio|neighbo|favo|flavo|labo)ur(s?)\b|\bcentre(s?)\b")
+
+
+def _american(lower: str) -> str:
+    """``lower`` with British spellings made American.
+
+    >>> _american("regularisation of modelling behaviour")
+    'regularization of modeling behavior'
+    """
+    if "is" not in lower and "ll" not in lower and "ur" not in lower and "tre" not in lower:
+        return lower
+    return _BRITISH.sub(_to_american, lower)
+
+
+def _to_american(found: re.Match) -> str:
+    if found.group(1) is not None:
+        return "iz" + found.group(1)
+    if found.group(2) is not None:
+        return found.group(2) + found.group(3)
+    if found.group(4) is not None:
+        return found.group(4) + "r" + found.group(5)
+    return "center" + found.group(6)
+
+
+_ACRONYM_PLURAL = re.compile(r"[A-Z][A-Z0-9]*[A-Z0-9]s")  # MRIs, T2Is, CNNs
+_ALL_CAPS = re.compile(r"[A-Z0-9][A-Z0-9]*[A-Z][A-Z0-9]*")  # LIBRAS, PETS: an S of the name
+
+
+def _last_singular(original_last: str, lower_last: str) -> str:
+    """Singular of a phrase's last word, deciding acronyms by their case ("MRIs", "LIBRAS")."""
+    if _ACRONYM_PLURAL.fullmatch(original_last):
+        return lower_last[:-1]
+    if _ALL_CAPS.fullmatch(original_last):
+        return lower_last
+    return singular(lower_last)
+
+
 @lru_cache(maxsize=1 << 18)
 def norm_key(text: str) -> str:
     """Matching key: lowercase, last word singular, all separators removed.
@@ -127,11 +166,20 @@ def norm_key(text: str) -> str:
     >>> norm_key("ConvNets"), norm_key("Conv-Net"), norm_key("U^2-Net")
     ('convnet', 'convnet', 'u2net')
     """
-    words = [w for w in _NON_ALNUM.split(text.lower().replace("’", "").replace("'", "")) if w]
+    words = [w for w in _NON_ALNUM.split(_american(text.lower().replace("’", "").replace("'", ""))) if w]
     if not words:
         return ""
-    words[-1] = singular(words[-1])
+    words[-1] = _last_singular(_last_word(text), words[-1])
     return "".join(words)
+
+
+def _last_word(text: str) -> str:
+    """The last run of letters and digits of ``text`` as written."""
+    found = _LAST_WORD.search(text)
+    return found.group(0) if found else ""
+
+
+_LAST_WORD = re.compile(r"[0-9A-Za-z+]+(?=[^0-9A-Za-z+]*$)")
 
 
 @lru_cache(maxsize=1 << 18)
@@ -141,12 +189,13 @@ def slug(text: str) -> str:
     >>> slug("Dynamic  Pooling"), slug("CNNs"), slug("WMT’15")
     ('dynamic-pooling', 'cnn', 'wmt15')
     """
-    words = [_SLUG_DROP.sub("", w) for w in _SLUG_SPLIT.split(text.lower().replace("’", "").replace("'", ""))]
+    words = [_SLUG_DROP.sub("", w)
+             for w in _SLUG_SPLIT.split(_american(text.lower().replace("’", "").replace("'", "")))]
     words = [w.strip(".") for w in words]
     words = [w for w in words if w]
     if not words:
         return ""
-    words[-1] = singular(words[-1])
+    words[-1] = _last_singular(_last_word(text), words[-1])
     return "-".join(words)
 
 

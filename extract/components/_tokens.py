@@ -44,7 +44,9 @@ _NAMING_VERBS = frozenset({"called", "named", "dubbed", "termed", "coined", "nic
 _NAME_SHAPE = re.compile(r"^(?=.*[A-Za-z])(?:.*[A-Z].*[A-Z]|.*[a-z].*[A-Z]|.*[A-Za-z].*\d|.*\d.*[A-Za-z])")
 _NAME_CHARS = re.compile(r"^[A-Za-z0-9][\w.^+’'\-]*$")
 # Quantities and ordinals look digit-bearing but are not names: 10K, 3x3, 4th, 1.5M, 32x4d.
-_QUANTITY = re.compile(r"^\d+(?:[.,]\d+)?(?:[kKmMbBxX%]|th|st|nd|rd|ms|s|h|[KMGT]B|[KMGT]?FLOPs?|fps|x\d+[a-z]?)?$")
+# Also sizes and ranges of model sizes: 1B+, 0.22dB, 1.8k+, 2x14B, 1B-72B.
+_QUANTITY = re.compile(r"^(?:\d+(?:[.,]\d+)?(?:[kKmMbBtTxX%]|th|st|nd|rd|ms|s|h|dB|Hz|kHz|[KMGT]B|[KMGT]?FLOPs?|fps"
+                       r"|x\d+(?:\.\d+)?[a-zA-Z]?)?\+?(?:[-–~]|$))+$")
 _INITIALS = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]?$|[A-Za-z]\.[A-Z]")  # U.S., e.g., W.Xiong
 # Lowercase words with digits are names when long and year-free ("word2vec", "text8");
 # short ones or ones with a year are labels and citation keys ("aff1", "kingma2013auto").
@@ -221,7 +223,8 @@ class TokenTable:
         lower = text.lower()
         if text == "-":
             return TokInfo(HYPHEN, lower, False, False, None, False, False, False, False)
-        if _NUMBER.match(text):
+        if _NUMBER.match(text) or (text[:1].isdigit() and _QUANTITY.match(text)):
+            # A quantity ("7B", "1.8k+") is a number: it can follow a name ("LLaMA 7B") but is none.
             return TokInfo(NUMBER, lower, False, False, None, False, False, False, False)
         if lower in _NAMING_VERBS:
             return TokInfo(BOUNDARY, lower, False, False, None, False, False, False, True, names_next=True)

@@ -146,7 +146,9 @@ class AbbreviationDetector(BatchedComponent):
                 words += 1
         if start == end:
             return None
-        first = schwartz_hearst(short, [infos[k].lower for k in range(start, end)])
+        words = [infos[k].lower for k in range(start, end)]
+        # A plural short form ("DFAs") spells its singular: the "s" need not occur in the long form.
+        first = schwartz_hearst(short[:-1] if short.endswith("s") and short[-2:-1].isupper() else short, words)
         if first is None:
             return None
         lf_start = start + first

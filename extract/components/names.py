@@ -48,6 +48,10 @@ _NAMES_NEXT = attrgetter("names_next")
 _QUOTES = frozenset({'"', "'", "“", "”", "‘", "’", "``", "''"})
 _SENT_END = frozenset({".", "!", "?", ":", ";"})
 _EVAL_PREP = frozenset({"on", "across", "over"})
+# Words between the names of a list and what introduces it ("benchmarks, A, B and C",
+# "datasets such as A", "benchmarks including A").
+_LIST_WORDS = frozenset({",", "and", "or", "the", "both", "well", "as", "such", "including", "namely", ":",
+                         "like", "e.g.", "("})
 
 
 class NameFinder(BatchedComponent):
@@ -63,6 +67,9 @@ class NameFinder(BatchedComponent):
         self.write_spans = write_spans
         self.table = shared_table()
         self.eval_words = pattern_list("evaluation_words.txt")
+        self.intro_verbs = pattern_list("intro_verbs.txt")
+        self.not_names = pattern_list("not_names.txt")
+        self.dataset_suffixes = tuple(pattern_list("dataset_suffixes.txt"))
 
     def __call__(self, doc: Doc) -> Doc:
         infos, spaces = self.table.infos(doc)
@@ -96,14 +103,17 @@ class NameFinder(BatchedComponent):
             sent_start = start == 0 or start == title_end or infos[start - 1].lower in _SENT_END \
                 or infos[start - 1].lower.isspace()
             while start < j and not infos[start].name and infos[start].common \
-                    and (sent_start or infos[start].trim):
+                    and (sent_start or infos[start].trim) \
+                    and not (start + 1 < j and infos[start + 1].kind == HYPHEN and not spaces[start]):
+                # (a word glued to a hyphen is part of a compound: "In-Context Learning" stays whole)
                 start += 1
                 sent_start = False
             while j > start and infos[j - 1].kind == HYPHEN:
                 j -= 1
             # A name-shaped word makes a name; capitalised words only make a multi-word
             # name, and not in a Title Case title. (Trimmed words are not name-shaped.)
-            if start < j and (has_name or (multi_word_ok and j - start >= 2 and start >= title_end)):
+            if start < j and (has_name or (multi_word_ok and j - start >= 2 and start >= title_end)
+                              or self._named_here(infos, start, j)) and not self._not_a_name(infos, start, j):
                 typed = self._typed(infos, start, j)
                 if typed is not None:
                     spans.append(typed)
@@ -112,6 +122,38 @@ class NameFinder(BatchedComponent):
             spans.extend(self._named(infos, spaces, spans))
         put_candidates(doc, self.spans_key, spans, self.write_spans)
         return doc
+
+    def _named_here(self, infos, start: int, end: int) -> bool:
+        """A capitalised word is a name where the text names something: "called Reactor",
+        "we propose Mamba, ...", "Mamba, a selective state-space model"."""
+        if start == 0:
+            return False
+        prev = infos[start - 1]
+        if prev.names_next:
+            return True
+        n = len(infos)
+        nxt = infos[end].lower if end < n else ""
+        if prev.lower in self.intro_verbs and nxt in (",", "(", ":", "—", "–", "."):
+            return True
+        # Apposition: "X, a (new) ... benchmark/framework" within a few words.
+        if nxt == "," and end + 1 < n and infos[end + 1].lower in ("a", "an") and not prev.lower.isalpha():
+            for k in range(end + 2, min(n, end + 7)):
+                if infos[k].head is not None:
+                    return True
+                if infos[k].kind != WORD:
+                    break
+        return False
+
+    def _not_a_name(self, infos, start: int, end: int) -> bool:
+        """Runs that look like names and are not concepts: publisher lines ("Springer-Verlag
+        Berlin Heidelberg"), numbered document parts ("Level 1", "Stage 2", "Figure 3")."""
+        if any(infos[k].lower in self.not_names for k in range(start, end)):
+            return True
+        if infos[end - 1].kind == NUMBER and all(infos[k].kind != WORD or (infos[k].common and not infos[k].name)
+                                                 or infos[k].lower in self.not_names
+                                                 for k in range(start, end - 1)):
+            return True
+        return False
 
     def _named(self, infos, spaces, runs) -> list[tuple[int, int, str, str]]:
         """Names introduced by "called X", "dubbed X" although written in lowercase ("called mixout").
@@ -138,7 +180,8 @@ class NameFinder(BatchedComponent):
                 end += 1
             while end > k and infos[end - 1].kind == HYPHEN:
                 end -= 1
-            if end > k and (k, end) not in done_runs and not any(infos[m].opens_run for m in range(k, end)):
+            if end > k and not any(s < end and k < e for s, e in done_runs) \
+                    and not self._not_a_name(infos, k, end):
                 last = infos[end - 1]
                 typ = last.head[0] if last.head is not None else (
                     "architecture" if last.lower.endswith(ARCH_SUFFIXES) else "method")
@@ -155,11 +198,28 @@ class NameFinder(BatchedComponent):
             if last.head[1] == 2 and not any(infos[k].name or not infos[k].common for k in range(start, end - 1)):
                 return None  # "Relational Databases": a topic, not a named dataset
             return start, end, last.head[0], ""
+        if any(infos[k].lower.endswith(self.dataset_suffixes) for k in range(start, end)):
+            return start, end, "dataset", ""  # "TexBench", "APEX-Bench", "MMBench"
         if last.lower.endswith(ARCH_SUFFIXES) and last.name:
             return start, end, "architecture", ""
-        if self.context_typing and self._evaluated_on(infos, start):
+        if self.context_typing and (self._evaluated_on(infos, start) or self._described_as_data(infos, end)):
             return start, end, "dataset", ""
         return start, end, "method", ""
+
+    @staticmethod
+    def _described_as_data(infos, end: int) -> bool:
+        """"X, a (new, large-scale) benchmark/dataset ...": an apposition names what X is."""
+        n = len(infos)
+        if end + 1 >= n or infos[end].lower not in (",", "(") or infos[end + 1].lower not in ("a", "an", "the"):
+            return False
+        for k in range(end + 2, min(n, end + 11)):
+            if infos[k].head is not None and infos[k].kind == WORD:
+                if k + 1 < n and infos[k + 1].kind == WORD and infos[k + 1].head is not None:
+                    continue  # "a benchmark suite": the head is further right
+                return infos[k].head[0] == "dataset"
+            if infos[k].kind not in (WORD, HYPHEN, NUMBER):
+                return False
+        return False
 
     def _evaluated_on(self, infos, start: int) -> bool:
         # "results on X", "experiments on A , B and X": walk back over a list of names
@@ -167,8 +227,10 @@ class NameFinder(BatchedComponent):
         k = start - 1
         while k >= 0 and (infos[k].kind in (WORD, NUMBER, HYPHEN) and (infos[k].name or infos[k].title
                                                                        or infos[k].kind != WORD)
-                          or infos[k].lower in (",", "and", "or", "the", "both", "well", "as")):
+                          or infos[k].lower in _LIST_WORDS):
             k -= 1
+        if k >= 0 and infos[k].head is not None and infos[k].head[0] == "dataset" and infos[k].kind == WORD:
+            return True  # "four public benchmarks, CVUSA, CVACT", "datasets such as X", "the X dataset"
         if k < 0 or infos[k].lower not in _EVAL_PREP:
             return False
         lo = max(0, k - 8)

@@ -41,6 +41,7 @@ Examples
 """
 from __future__ import annotations
 
+import re
 from difflib import SequenceMatcher
 from itertools import compress
 from operator import and_
@@ -49,13 +50,44 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ._resources import Lexicon, norm_key, pattern_list, slug
-from ._tokens import ARCH_SUFFIXES, BatchedComponent, get_candidates, release, shared_table
+from ._tokens import ARCH_SUFFIXES, HYPHEN, BatchedComponent, get_candidates, release, shared_table
 
 MENTIONS_KEY = "cg_mentions"
 DEFINITIONS_KEY = "cg_definitions"
 _LIST_GLUE = frozenset({",", "and", "or", "as", "well", "&"})
 _MISSING = object()
+# A model's family name and its version: "Llama" + "-3.1", "Qwen" + "2.5-VL-7B", "GPT" + "-4o".
+_FAMILY = re.compile(r"([A-Za-z][A-Za-z]+?)((?:[-\s]?(?:v?\d[\w.]*|[A-Z][A-Za-z]{0,3}\d*[a-z]?))+)")
 _CACHE_SIZE = 100_000  # pairs whose lexicon entry is remembered (difflib is slow); then start afresh
+
+
+def _tight(text: str) -> str:
+    """Lowercase text without spaces, hyphens and underscores, symbols kept ("R@1" -> "r@1")."""
+    return re.sub(r"[\s\-_]+", "", text.lower())
+
+
+def alias_fits(entry, text: str) -> bool:
+    """Whether a name-shaped ``text`` is one of ``entry``'s names, not merely the same key.
+
+    :func:`norm_key` drops symbols and a final "s", which is right for phrases
+    ("Dense-Nets") but makes one name out of two for short names: "PET" is not
+    "PETS", "R1" is not "R@1", "LIBRAS" is not "LIBRA". A name with two or more
+    capitals, or a capital and a digit, must equal an alias up to case and separators; a final lowercase "s"
+    is a plural ("CNNs", "DenseNets").
+
+    >>> from conceptgraph.extract.components._resources import Lexicon
+    >>> lex = Lexicon.load()
+    >>> alias_fits(lex.lookup("CNNs"), "CNNs"), alias_fits(lex.lookup("R1"), "R1")
+    (True, False)
+    """
+    capitals = sum(c.isupper() for c in text)
+    if " " in text or capitals == 0 or (capitals == 1 and not any(c.isdigit() for c in text)):
+        return True
+    forms = {_tight(text)}
+    if text.endswith("s"):  # lowercase: an uppercase S belongs to the name
+        forms.add(_tight(text[:-1]))
+    names = {_tight(a) for a in (entry.label, *entry.aliases)}
+    return bool(forms & names)
 
 
 def is_generic(text: str, lexicon: Lexicon | None = None) -> bool:
@@ -87,6 +119,11 @@ class Normalizer(BatchedComponent):
         self.inherit_lexicon = inherit_lexicon
         self.propagate_lists = propagate_lists
         self.soft = pattern_list("soft_modifiers.txt") | pattern_list("trim_words.txt")
+        self.ambiguous = pattern_list("ambiguous_acronyms.txt")
+        self.compound_suffixes = pattern_list("compound_suffixes.txt")
+        self.generic_words = pattern_list("generic_words.txt")
+        self.attention_verbs = pattern_list("attention_verbs.txt")
+        self.generic_heads = pattern_list("generic_heads.txt")
         self.table = shared_table()
         self._pair_entries: dict[tuple[str, str], object] = {}  # (long, short) -> Entry or None
 
@@ -100,8 +137,10 @@ class Normalizer(BatchedComponent):
         if entry is None:
             cand = self.lexicon.lookup(short)
             # Trust the short form's lexicon entry only if the long form reads like one of its names.
+            # 0.75: "relative position encoding" is "relative positional encoding" (0.96), while
+            # "efficient multi-scale attention" is not "exponential moving average" (0.31).
             if cand is not None and max(SequenceMatcher(None, norm_key(long), norm_key(a)).ratio()
-                                        for a in [cand.label, *cand.aliases]) >= 0.6:
+                                        for a in [cand.label, *cand.aliases]) >= 0.75:
                 entry = cand
         if len(self._pair_entries) >= _CACHE_SIZE:
             self._pair_entries.clear()
@@ -128,7 +167,7 @@ class Normalizer(BatchedComponent):
         return slug(long), typ, "abbrev"
 
     def __call__(self, doc: Doc) -> Doc:
-        infos, _spaces = self.table.infos(doc)
+        infos, spaces = self.table.infos(doc)
         starts, ends = self.table.offsets(doc)
         text = self.table.doc_text(doc)
         taken = bytearray(len(doc))
@@ -154,15 +193,21 @@ class Normalizer(BatchedComponent):
         for s, e, _t, k in lex_cands:
             lex_ends.setdefault(e, []).append((s, k))
         entries = self.lexicon.entries
+        ambiguous = self.ambiguous
         for _neg_len, _prio, start, _n, end, typ, kb in cands:
-            if taken.find(1, start, end) >= 0:  # any token already taken
+            if taken.find(1, start, end) >= 0 or self._inside_word(infos, spaces, start, end) \
+                    or self._idiom(infos, start, end):
                 continue
             taken[start:end] = b"\x01" * (end - start)
-            if kb and not local:  # a lexicon match, and no definition in this document to prefer
+            surface = text[starts[start]:ends[end - 1]]
+            if kb and end - start == 1 and infos[start].name and not alias_fits(entries[kb], surface):
+                kb = ""  # "LIBRAS" matched the plural of "Libra": not that name
+            if kb and not local and not (end - start == 1 and infos[start].lower in ambiguous):
+                # a lexicon match, and no definition in this document to prefer
                 chosen.append((start, end, entries[kb].type, kb, "lexicon"))
                 continue
-            low = text[starts[start]:ends[end - 1]].lower()
-            chosen.append((start, end, *self._resolve(low, infos, start, end, typ, kb, local, lex_ends)))
+            chosen.append((start, end, *self._resolve(surface, infos, start, end, typ, kb, local, lex_ends,
+                                                      text)))
         chosen.sort()
         if self.propagate_lists:
             chosen = self._propagate(infos, chosen)
@@ -177,15 +222,53 @@ class Normalizer(BatchedComponent):
         release(doc)
         return doc
 
-    def _resolve(self, text, infos, start, end, typ, kb, local, lex_ends) -> tuple[str, str, str]:
+    def _inside_word(self, infos, spaces, start: int, end: int) -> bool:
+        """The span is part of a longer hyphenated word: "of-distribution" in "Out-of-distribution".
+
+        A left part is allowed when what follows the hyphen only qualifies it ("CNN-based").
+        """
+        if infos[start].kind == HYPHEN or infos[end - 1].kind == HYPHEN:
+            return True
+        if start >= 2 and infos[start - 1].kind == HYPHEN and not spaces[start - 1] and not spaces[start - 2] \
+                and infos[start - 2].lower[-1:].isalnum():
+            return True
+        n = len(infos)
+        return (end + 1 < n and infos[end].kind == HYPHEN and not spaces[end - 1] and not spaces[end]
+                and infos[end + 1].lower[:1].isalpha() and infos[end + 1].lower not in self.compound_suffixes)
+
+    def _idiom(self, infos, start: int, end: int) -> bool:
+        """"gained substantial attention": the idiom, not the attention mechanism."""
+        return infos[end - 1].lower == "attention" and any(
+            infos[k].lower in self.attention_verbs for k in range(max(0, start - 3), start))
+
+    def _supported(self, entry, doc_text: str) -> bool:
+        """An ambiguous short alias resolves to ``entry`` only if the abstract also uses
+        one of the entry's longer names or a distinctive word of them ("sharpness")."""
+        low = doc_text.lower()
+        for name in (entry.label, *entry.aliases):
+            if " " in name or "-" in name or len(name) > 6:
+                words = [w for w in re.split(r"[\s\-]+", name.lower()) if len(w) > 3
+                         and w not in self.generic_words]
+                if any(w[:-1] in low for w in words):
+                    return True
+        return False
+
+    def _resolve(self, surface, infos, start, end, typ, kb, local, lex_ends, doc_text) -> tuple[str, str, str]:
+        text = surface.lower()
         key = norm_key(text)
         if key in local:
             cid, ltyp = local[key]
             return ltyp, cid, "abbrev"
         if kb:
-            return self.lexicon.entries[kb].type, kb, "lexicon"
+            entry = self.lexicon.entries[kb]
+            if end - start == 1 and infos[start].lower in self.ambiguous and not self._supported(entry, doc_text):
+                # Which sense this paper means is left to the corpus's definitions (slug: resolvable).
+                return "method", slug(surface), "slug"
+            return entry.type, kb, "lexicon"
         entry = self.lexicon.lookup(text)
-        if entry is not None:
+        if entry is not None and alias_fits(entry, surface):
+            if end - start == 1 and infos[start].lower in self.ambiguous and not self._supported(entry, doc_text):
+                return "method", slug(surface), "slug"
             return entry.type, entry.id, "lexicon"
         if self.inherit_lexicon:
             for lstart, lkb in lex_ends.get(end, ()):
@@ -197,7 +280,41 @@ class Normalizer(BatchedComponent):
                 entry = self.lexicon.lookup(text.rsplit(" ", 1)[0]) if " " in text else None
                 if entry is not None and entry.type == "dataset":
                     return entry.type, entry.id, "lexicon"
-        return typ, slug(text), "slug"
+            named = self._name_of_phrase(infos, start, end, surface)
+            if named is not None:
+                return named
+        family = _FAMILY.fullmatch(surface)
+        if family is not None and len(family.group(1)) >= 3:
+            # "Llama-3.1", "Qwen2.5-VL-7B", "GPT-4o": a version of a known model has its type.
+            entry = self.lexicon.lookup(family.group(1))
+            if entry is not None and alias_fits(entry, family.group(1)) and entry.type != "metric":
+                return entry.type, slug(surface), "slug"
+        return typ, slug(surface), "slug"
+
+    def _name_of_phrase(self, infos, start: int, end: int, surface: str):
+        """"CLNet framework", "pre-trained BERT model", "FooNet methods": the name itself.
+
+        A name followed by a generic head word names what the name names; soft
+        modifiers before it ("pre-trained") do not change that. Returns (type, id, how) or None.
+        """
+        if end - start < 2 or infos[end - 1].lower not in self.generic_heads:
+            return None
+        first = start
+        while first < end - 1 and (infos[first].lower in self.soft or infos[first].kind == HYPHEN
+                                   or infos[first].lower in ("pre", "trained")):
+            first += 1
+        if first >= end - 1 or not all(infos[k].name for k in range(first, end - 1)
+                                       if infos[k].kind != HYPHEN):
+            return None
+        words = surface.split()
+        name = " ".join(words[len(words) - (end - first):-1]) if " " in surface else ""
+        if not name:
+            return None
+        entry = self.lexicon.lookup(name)
+        if entry is not None and alias_fits(entry, name):
+            return entry.type, entry.id, "lexicon"
+        typ = "architecture" if name.lower().endswith(ARCH_SUFFIXES) else "method"
+        return typ, slug(name), "slug"
 
     @staticmethod
     def _propagate(infos, chosen):
