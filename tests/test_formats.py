@@ -1,8 +1,7 @@
 """Bibliographic formats: detection, fields, years, references, accounting.
 
 The fixtures in tests/fixtures/formats/ (listed in tests/fixtures/formats.md) are small
-exports written in each
-database's real format (column names, tags, record layouts, quirks).
+exports written in each database's real format (column names, tags, record layouts, quirks).
 """
 import gzip
 import json
