@@ -1,8 +1,7 @@
 """Bibliographic formats: detection, fields, years, references, accounting.
 
 The fixtures in tests/fixtures/formats/ (listed in tests/fixtures/formats.md) are small
-exports written in each
-database's real format (column names, tags, record layouts, quirks).
+exports written in each database's real format (column names, tags, record layouts, quirks).
 """
 import gzip
 import json
@@ -669,3 +668,43 @@ def test_build_lists_every_file_of_a_mixed_directory(tmp_path):
     assert "Markdown" in skipped["notes.md"] and "PDF" in skipped["paper.pdf"]
     assert "hidden" in skipped[".cache"] and "FIFO" in skipped["pipe"]
     assert report["records"]["read"] == report["records"]["kept"] + report["records"]["merged"] + report["records"]["skipped"]
+
+
+def test_a_reader_declared_as_an_entry_point(tmp_path, monkeypatch):
+    """An installed package's reader (entry point group conceptgraph_readers) is there for the CLI."""
+    from importlib import metadata
+
+    from conceptgraph.extract.readers import READERS
+    from conceptgraph.extract.readers import registry
+
+    (tmp_path / "cg_plugin_lab2.py").write_text(
+        "from conceptgraph.extract.readers import record, register_reader\n"
+        "@register_reader('lab2', extensions=('.lab2',))\n"
+        "def read(text, source):\n"
+        "    yield record(source, 1, title=text.strip())\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    entry = metadata.EntryPoint(name="lab2", value="cg_plugin_lab2", group=registry.ENTRY_POINT_GROUP)
+    monkeypatch.setattr(registry.metadata, "entry_points",
+                        lambda group: [entry] if group == registry.ENTRY_POINT_GROUP else [])
+    monkeypatch.setattr(READERS, "_plugins_loaded", False)
+    (tmp_path / "x.lab2").write_text("A title from a plugin format\n", encoding="utf-8")
+    try:
+        papers = load(tmp_path / "x.lab2")
+        assert papers.attrs["load_report"]["files"][0]["format"] == "lab2"
+        assert list(papers["title"]) == ["A title from a plugin format"]
+    finally:
+        READERS.unregister("lab2")
+
+
+def test_a_broken_reader_plugin_is_a_one_line_error(tmp_path, monkeypatch):
+    from importlib import metadata
+
+    from conceptgraph.extract.readers import READERS
+    from conceptgraph.extract.readers import registry
+
+    entry = metadata.EntryPoint(name="broken", value="cg_plugin_that_is_not_installed", group=registry.ENTRY_POINT_GROUP)
+    monkeypatch.setattr(registry.metadata, "entry_points", lambda group: [entry])
+    monkeypatch.setattr(READERS, "_plugins_loaded", False)
+    with pytest.raises(InputError, match=r"^reader plugin broken \(cg_plugin_that_is_not_installed\) cannot be "
+                                         r"loaded: ModuleNotFoundError"):
+        load(FIXTURES / "pubmed.nbib")

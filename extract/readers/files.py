@@ -82,6 +82,7 @@ def read_file(path: Path, name: str, format: str | None = None, encoding: str | 
     known format and whose extension names none is then refused (and listed as
     skipped) rather than read as plain text.
     """
+    READERS.load_plugins()
     fmt = normalise_format(format)
     if fmt is not None and fmt not in READERS:
         raise InputError(f"{name}: unknown format {format!r} (known: {', '.join(sorted(READERS))})")

@@ -11,7 +11,10 @@ without editing ours::
             if line.startswith("T "):
                 yield record(source, number, title=line[2:])
 
-After that, ``load("x.mylab")``, ``--format mylab`` and directory runs read the format.
+After that, ``load("x.mylab")`` and directory runs read the format. For the command line,
+declare the module in your package's entry points, group ``conceptgraph_readers``
+(``[project.entry-points.conceptgraph_readers] mylab = "mylab_reader"``): it is imported
+before the first file is read, so ``conceptgraph build x.mylab`` and ``--format mylab`` work.
 A reader is ``reader(text, source) -> iterator`` of raw records (:func:`record`),
 :class:`Skip` or :class:`Citation` entries, raising nothing but :class:`InputError`.
 A sniffer gets the head of a file's text (the first 20,000 characters) and
@@ -22,7 +25,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from importlib import metadata
 from typing import Callable, Iterator
+
+from .core import InputError, one_line
+
+ENTRY_POINT_GROUP = "conceptgraph_readers"
 
 Reader = Callable[..., Iterator]
 Sniffer = Callable[[str], "bool | str | None"]
@@ -52,6 +60,19 @@ class Registry(Mapping):
 
     def __init__(self):
         self._formats: dict[str, Format] = {}
+        self._plugins_loaded = False
+
+    def load_plugins(self) -> None:
+        """Import the reader modules installed packages declare (group ``conceptgraph_readers``), once."""
+        if self._plugins_loaded:
+            return
+        self._plugins_loaded = True
+        for entry in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+            try:
+                entry.load()  # importing the module runs its @register_reader
+            except Exception as err:  # someone else's code: a one-line error naming it, never a traceback
+                raise InputError(f"reader plugin {entry.name} ({entry.value}) cannot be loaded: "
+                                 f"{type(err).__name__}: {one_line(err)}") from None
 
     def register(self, name: str, *, extensions: tuple[str, ...] = (), sniff: Sniffer | None = None,
                  order: int = 50, line_oriented: bool = True) -> Callable[[Reader], Reader]:
