@@ -144,13 +144,6 @@ def _strings(column: pd.Series) -> pd.Series | None:
     return None
 
 
-def _number(text: str) -> float | None:
-    try:
-        return float(text)
-    except ValueError:
-        return None
-
-
 def spreadsheet_safe(value):
     """A cell value that spreadsheet programs show as text, never run as a formula.
 
@@ -159,7 +152,7 @@ def spreadsheet_safe(value):
     >>> spreadsheet_safe(" =1"), spreadsheet_safe("\\u200b=1")
     ("' =1", "'\\u200b=1")
     """
-    if isinstance(value, str) and _FORMULA.match(value) and _number(value.lstrip("'")) is None:
+    if isinstance(value, str) and _formula_like(pd.Series([value], dtype=object)).iloc[0]:
         return "'" + value
     return value
 

