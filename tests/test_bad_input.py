@@ -977,3 +977,21 @@ def test_query_commands_read_formula_like_names_back(tmp_path):
     assert shown.returncode == 0, shown.stderr
     paper = cli("show", "=1+1", "-o", out)
     assert paper.returncode == 0 and "paper" in paper.stdout, paper.stderr
+
+
+def test_output_set_keeps_a_symlinked_folder_and_the_users_files(tmp_path):
+    from conceptgraph.outputs import OutputSet
+
+    (tmp_path / "real" / ".cache").mkdir(parents=True)
+    (tmp_path / "real" / ".cache" / "entry").write_text("cached")
+    (tmp_path / "real" / "mine.txt").write_text("mine")
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    for out in (tmp_path / "link", tmp_path / "real"):
+        with OutputSet(out, ["a.txt"]) as staged:
+            staged.path("a.txt").write_text(str(out))
+            staged.commit(["a.txt"])
+    assert (tmp_path / "link").is_symlink()
+    assert (tmp_path / "real" / "a.txt").read_text() == str(tmp_path / "real")
+    assert (tmp_path / "real" / "mine.txt").read_text() == "mine"
+    assert (tmp_path / "real" / ".cache" / "entry").read_text() == "cached"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "real"]
