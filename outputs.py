@@ -144,13 +144,6 @@ def _strings(column: pd.Series) -> pd.Series | None:
     return None
 
 
-def _number(text: str) -> float | None:
-    try:
-        return float(text)
-    except ValueError:
-        return None
-
-
 def spreadsheet_safe(value):
     """A cell value that spreadsheet programs show as text, never run as a formula.
 
@@ -159,7 +152,7 @@ def spreadsheet_safe(value):
     >>> spreadsheet_safe(" =1"), spreadsheet_safe("\\u200b=1")
     ("' =1", "'\\u200b=1")
     """
-    if isinstance(value, str) and _FORMULA.match(value) and _number(value.lstrip("'")) is None:
+    if isinstance(value, str) and _formula_like(pd.Series([value], dtype=object)).iloc[0]:
         return "'" + value
     return value
 
@@ -336,7 +329,8 @@ class OutputSet:
             raise OutputError(f"{self.outdir}: cannot create output directory ({err.strerror})") from None
         parent = self.outdir.resolve().parent
         cwd = Path.cwd().resolve()
-        self.exchange = os.access(parent, os.W_OK | os.X_OK) and not (
+        # A symlinked OUTDIR keeps its link: the files are renamed into its target one by one.
+        self.exchange = os.access(parent, os.W_OK | os.X_OK) and not self.outdir.is_symlink() and not (
             cwd == self.outdir.resolve() or self.outdir.resolve() in cwd.parents)
         where = parent if self.exchange else self.outdir
         prefix = f".{self.outdir.resolve().name}.staging-{os.getpid()}-" if self.exchange else \
@@ -407,12 +401,18 @@ class OutputSet:
                 os.link(entry, self.staging / entry.name, follow_symlinks=False)
             except OSError:  # hard links refused (another owner, file system): a copy
                 shutil.copy2(entry, self.staging / entry.name, follow_symlinks=False)
-        for name in moved:
-            os.rename(self.outdir / name, self.staging / name)
-        os.chmod(self.staging, self.outdir.stat().st_mode & 0o7777)
-        if not _exchange(self.staging, self.outdir):
-            for name in moved:  # put them back, then fall back to one rename per file
-                os.rename(self.staging / name, self.outdir / name)
+        done, switched = [], False
+        try:
+            for name in moved:
+                os.rename(self.outdir / name, self.staging / name)
+                done.append(name)
+            os.chmod(self.staging, self.outdir.stat().st_mode & 0o7777)
+            switched = _exchange(self.staging, self.outdir)
+        finally:
+            if not switched:  # the folders moved so far go back where they were
+                for name in done:
+                    os.rename(self.staging / name, self.outdir / name)
+        if not switched:  # no exchange here: one rename per file
             self.exchange = False
             self._commit_in_place(names)
             return

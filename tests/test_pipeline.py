@@ -159,3 +159,63 @@ def test_sample_map_opens_in_chromium_with_the_graph_drawn(sample_build, tmp_pat
         assert [e for e in browser.logs("browser") if e.get("level") == "SEVERE"] == []
         # Kept out of git: the README's image is made by hand from such a screenshot.
         assert Path(browser.screenshot(tmp_path / "sample-map.png")).stat().st_size > 20_000
+
+
+# ---------------------------------------------------------------- issue 19: progress and writing at scale
+
+def test_stage_log_writes_a_line_at_least_every_interval():
+    import io
+
+    from conceptgraph.pipeline import StageLog
+
+    log = StageLog(stream=io.StringIO(), every=0.05)
+    with log.stage("graph"):
+        log.status("12/40 papers")
+        time.sleep(0.4)
+    lines = log.stream.getvalue().splitlines()
+    assert len(lines) >= 5 and lines[0].startswith("conceptgraph: graph: 12/40 papers (")
+    assert lines[-1].startswith("conceptgraph: graph done in ")
+
+
+def test_build_logs_its_stages_when_stderr_is_not_a_terminal(sample_build, tmp_path):
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("".join(json.dumps({"title": t, "abstract": a}) + "\n" for t, a in
+                              zip(sample_build[1].papers["title"][:6], sample_build[1].papers["abstract"][:6])))
+    run = [sys.executable, "-m", "conceptgraph", "build", str(corpus), "-o", str(tmp_path / "out")]
+    logged = subprocess.run(run, capture_output=True, text=True, timeout=300)
+    assert logged.returncode == 0, logged.stderr
+    for stage in ("reading inputs", "extracting concepts", "building graphs and analytics",
+                  "writing tables and graphs", "drawing the map"):
+        assert f"conceptgraph: {stage} done in " in logged.stderr, logged.stderr
+    quiet = subprocess.run(run + ["-q"], capture_output=True, text=True, timeout=300)
+    assert quiet.returncode == 0 and quiet.stderr == ""
+
+
+def test_graphml_is_streamed_within_a_memory_limit(tmp_path):
+    """Our GraphML writer holds no XML tree: under an address-space limit that networkx's
+    ElementTree writer exceeds, it writes the graph, and networkx reads the same graph back."""
+    code = f"""
+import resource, sys
+import networkx as nx
+from conceptgraph import outputs
+G = nx.Graph()
+for i in range(100_000):
+    G.add_edge(f"concept-{{i % 20000}}", f"concept-{{(i * 7919) % 20011}}", weight=i / 3, count=i, kind="concept")
+for n in G.nodes:
+    G.nodes[n].update(label=n.upper() + " & <co>", n_papers=3, generic=False)
+vm = int(next(l for l in open("/proc/self/status") if l.startswith("VmSize")).split()[1]) * 1024
+resource.setrlimit(resource.RLIMIT_AS, (vm + 120 * 2**20, resource.RLIM_INFINITY))
+write = outputs.write_graphml if sys.argv[1] == "ours" else nx.write_graphml
+try:
+    write(G, {str(tmp_path)!r} + "/" + sys.argv[1] + ".graphml")
+except MemoryError:
+    sys.exit(9)
+resource.setrlimit(resource.RLIMIT_AS, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+H = nx.read_graphml({str(tmp_path)!r} + "/ours.graphml")
+assert nx.utils.edges_equal(G.edges, H.edges) and dict(G.nodes(data=True)) == dict(H.nodes(data=True))
+assert all(G.edges[e] == H.edges[e] for e in G.edges)
+"""
+    ours = subprocess.run([sys.executable, "-c", code, "ours"], capture_output=True, text=True, timeout=300)
+    assert ours.returncode == 0, ours.stderr
+    theirs = subprocess.run([sys.executable, "-c", code, "networkx"], capture_output=True, text=True, timeout=300)
+    assert theirs.returncode == 9, "the limit is not tight enough to tell a streamed writer from a tree"
