@@ -260,3 +260,10 @@ def test_adverbs_before_participles_stay(nlp):
 ])
 def test_types_of_names_with_sizes_and_heads(nlp, text, surface, typ):
     assert (surface, typ) in [(t, y) for t, y, _c in found(nlp, text)]
+
+
+def test_long_form_starts_at_the_start_of_a_hyphenated_word(nlp):
+    got = found(nlp, "Models learn by in-weights learning (IWL) or from one-light-at-a-time (OLAT) captures.")
+    texts = [t for t, _y, _c in got]
+    assert "in-weights learning" in texts and "one-light-at-a-time" in texts
+    assert not any(t.startswith("-") for t in texts)

@@ -288,7 +288,8 @@ class Normalizer(BatchedComponent):
             named = self._name_of_phrase(infos, start, end, surface)
             if named is not None:
                 return named
-        family = _FAMILY.fullmatch(surface)
+        # Only names: a regex over every lowercase phrase would cost more than all the rest here.
+        family = _FAMILY.fullmatch(surface) if infos[start].name and len(surface) <= 40 else None
         if family is not None and len(family.group(1)) >= 3:
             # "Llama-3.1", "Qwen2.5-VL-7B", "GPT-4o": a version of a known model has its type.
             entry = self.lexicon.lookup(family.group(1))
