@@ -185,7 +185,7 @@ def title_line_end(text: str, abstract_start: int) -> int:
     A title line is at most 300 characters, ends without a period and is followed by a
     blank line. Capitalised words there are Title Case, not names.
 
-    >>> title_line_end("A Title\n\nA Title\n\nWe train.", 9), title_line_end("We train.\n\nMore.", 0)
+    >>> title_line_end("A Title\\n\\nA Title\\n\\nWe train.", 9), title_line_end("We train.\\n\\nMore.", 0)
     (16, 0)
     """
     end = max(abstract_start - len(_SEP), 0)

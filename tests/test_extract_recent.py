@@ -234,3 +234,36 @@ def test_title_line_repeated_in_the_abstract_is_title_case(nlp):
 def test_generic_framework_phrases_need_a_name(nlp):
     texts = [t for t, _y, _c in found(nlp, "A unified assessment framework and the CLNet framework and an agent process.")]
     assert "assessment framework" not in texts and "CLNet framework" in texts
+
+
+@pytest.mark.parametrize("text, junk", [
+    ("As LLMs increasingly function as judges, bias matters.", "increasingly function"),
+    ("We propose to simultaneously model two people.", "simultaneously model"),
+    ("A benchmark to probe representation-invariant reasoning.", "probe representation-invariant reasoning"),
+    ("It reaches rFID 0.08 on ImageNet.", "rFID 0.08"),
+    ("Context raised help prediction by up to 50.2pp overall.", "50.2pp"),
+    ("LLMs are multilingual despite English-dominated pre-training.", "despite English-dominated pre-training"),
+])
+def test_verb_phrases_and_values_are_not_concepts(nlp, text, junk):
+    assert junk not in [t for t, _y, _c in found(nlp, text)]
+
+
+def test_adverbs_before_participles_stay(nlp):
+    assert "fully connected layers" in [t for t, _y, _c in found(nlp, "It stacks fully connected layers.")]
+
+
+@pytest.mark.parametrize("text, surface, typ", [
+    ("We compare ViT-Small and Swin-Tiny.", "ViT-Small", "architecture"),
+    ("Built upon the Qwen3 language model, ours is small.", "Qwen3 language model", "architecture"),
+    ("It is built on the MoE++ architecture.", "MoE++ architecture", "architecture"),
+    ("We release the APEX-Bench framework for agents.", "APEX-Bench framework", "dataset"),
+])
+def test_types_of_names_with_sizes_and_heads(nlp, text, surface, typ):
+    assert (surface, typ) in [(t, y) for t, y, _c in found(nlp, text)]
+
+
+def test_long_form_starts_at_the_start_of_a_hyphenated_word(nlp):
+    got = found(nlp, "Models learn by in-weights learning (IWL) or from one-light-at-a-time (OLAT) captures.")
+    texts = [t for t, _y, _c in got]
+    assert "in-weights learning" in texts and "one-light-at-a-time" in texts
+    assert not any(t.startswith("-") for t in texts)

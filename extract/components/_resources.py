@@ -102,6 +102,20 @@ def verb_only_words() -> frozenset[str]:
     return frozenset(index["verb"]) - frozenset(index["noun"]) - frozenset(index["adj"])
 
 
+@lru_cache(maxsize=1)
+def verb_words() -> frozenset[str]:
+    """Base forms that spacy-lookups-data lists as verbs ("probe", "measure", "model").
+
+    After "to" such a word is an infinitive ("to probe reasoning"), not a modifier.
+    """
+    import gzip
+    from importlib import resources
+
+    ref = resources.files("spacy_lookups_data") / "data" / "en_lemma_index.json.gz"
+    with ref.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as fh:
+        return frozenset(json.load(fh)["verb"])
+
+
 @lru_cache(maxsize=200_000)
 def singular(word: str) -> str:
     """Singular of a lowercase word: irregulars, the lemma table, then suffix rules.

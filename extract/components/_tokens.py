@@ -29,7 +29,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Span
 from spacy.util import minibatch
 
-from ._resources import common_words, heads, pattern_list, singular, verb_only_words
+from ._resources import common_words, heads, pattern_list, singular, verb_only_words, verb_words
 
 BOUNDARY, HYPHEN, WORD, NUMBER = 0, 1, 2, 3
 _KEY = "cg_token_infos"
@@ -45,7 +45,7 @@ _NAME_SHAPE = re.compile(r"^(?=.*[A-Za-z])(?:.*[A-Z].*[A-Z]|.*[a-z].*[A-Z]|.*[A-
 _NAME_CHARS = re.compile(r"^[A-Za-z0-9][\w.^+’'\-]*$")
 # Quantities and ordinals look digit-bearing but are not names: 10K, 3x3, 4th, 1.5M, 32x4d.
 # Also sizes and ranges of model sizes: 1B+, 0.22dB, 1.8k+, 2x14B, 1B-72B.
-_QUANTITY = re.compile(r"^(?:\d+(?:[.,]\d+)?(?:[kKmMbBtTxX%]|th|st|nd|rd|ms|s|h|dB|Hz|kHz|[KMGT]B|[KMGT]?FLOPs?|fps"
+_QUANTITY = re.compile(r"^(?:\d+(?:[.,]\d+)?(?:[kKmMbBtTxX%]|th|st|nd|rd|ms|s|h|dB|Hz|kHz|pp|pt|pts|[KMGT]B|[KMGT]?FLOPs?|fps"
                        r"|x\d+(?:\.\d+)?[a-zA-Z]?)?\+?(?:[-–~]|$))+$")
 _INITIALS = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]?$|[A-Za-z]\.[A-Z]")  # U.S., e.g., W.Xiong
 # Lowercase words with digits are names when long and year-free ("word2vec", "text8");
@@ -82,6 +82,8 @@ class TokInfo(NamedTuple):
     opens_run: bool = False  # a word that can start a name run (name-shaped or capitalised)
     is_head: bool = False  # a word whose singular is a head word
     names_next: bool = False  # "called", "dubbed": the words after it are a name
+    adverb: bool = False  # an -ly adverb ("increasingly"): opens no noun phrase unless a participle follows
+    verb: bool = False  # a base form that can be a verb ("probe", "model"): after "to", an infinitive
 
 
 CANDIDATES = "cg_candidates"
@@ -157,6 +159,7 @@ class TokenTable:
         self._common = common_words()
         self._verbs = verb_only_words()
         self._ing_nouns = pattern_list("ing_nouns.txt")
+        self._all_verbs = verb_words()
 
     def infos(self, doc) -> tuple[list[TokInfo], bytes]:
         """Features of every token of ``doc`` and its trailing-whitespace flags (1 or 0 per token).
@@ -252,6 +255,9 @@ class TokenTable:
             return TokInfo(BOUNDARY, lower, False, False, None, False, False, False, False)
         plural = (text.islower() and len(lower) > 3 and singular(lower) != lower and not lower.endswith("ics")
                   and lower.isalpha())
+        adverb = text.islower() and lower.endswith("ly") and len(lower) > 5 and lower.isalpha() \
+            and lower not in self._ing_nouns and head is None
         return TokInfo(WORD, lower, name, title, head, lower in self._trim, verb_ed,
                        lower.endswith("ing") and len(lower) > 5, lower in self._common, plural,
-                       name or title, head is not None)
+                       name or title, head is not None, adverb=adverb,
+                       verb=text.islower() and lower in self._all_verbs)

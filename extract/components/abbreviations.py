@@ -155,6 +155,12 @@ class AbbreviationDetector(BatchedComponent):
         # A long form does not start with a function word ("the", "of").
         while lf_start < end and infos[lf_start].lower in STOP_WORDS:
             lf_start += 1
+        # A long form starts at a word's start, not inside a hyphenated word ("in-weights learning (IWL)").
+        spaces = self.table.infos(doc)[1]
+        while lf_start > 0 and lf_start < end and (infos[lf_start].lower == "-" or (
+                infos[lf_start - 1].lower == "-" and not spaces[lf_start - 1] and lf_start >= 2
+                and not spaces[lf_start - 2])):
+            lf_start -= 1
         if lf_start >= end or short.lower() == "".join(infos[k].lower for k in range(lf_start, end)):
             return None
         return lf_start, end

@@ -41,6 +41,7 @@ from operator import attrgetter
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from ._resources import pattern_list
 from ._tokens import BOUNDARY, BatchedComponent, HYPHEN, NUMBER, WORD, put_candidates, shared_table
 
 _IS_HEAD = attrgetter("is_head")
@@ -58,6 +59,7 @@ class Chunker(BatchedComponent):
         self.spans_key = spans_key
         self.write_spans = write_spans
         self.table = shared_table()
+        self.participles = pattern_list("participles.txt")
 
     def __call__(self, doc: Doc) -> Doc:
         infos, spaces = self.table.infos(doc)
@@ -104,6 +106,14 @@ class Chunker(BatchedComponent):
         first = infos[j]
         if j < i and (first.kind != WORD or first.trim or first.ing or (j > 0 and infos[j - 1].kind == HYPHEN)):
             j = self._trim(infos, spaces, j, i)  # only then can there be something to trim
+        # "LLMs increasingly function as", "to simultaneously model", "to probe reasoning":
+        # an adverb before a non-participle, or a verb after "to", opens no noun phrase.
+        while j < i and infos[j].verb and j > 0 and infos[j - 1].lower == "to":
+            j += 1
+        for k in range(i - 1, j - 1, -1):
+            if infos[k].adverb and not (infos[k + 1].verb_ed or infos[k + 1].lower in self.participles):
+                j = k + 1
+                break
         typ, min_mods = infos[i].head
         # After trimming, a phrase longer than its head starts with a word, so j < i means
         # it has a modifier.

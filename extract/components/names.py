@@ -94,7 +94,8 @@ class NameFinder(BatchedComponent):
                         and infos[j + 1].kind in (WORD, NUMBER) and (infos[j + 1].name or infos[j + 1].title
                                                                   or infos[j + 1].kind == NUMBER):
                     j += 1
-                elif inf.kind == NUMBER and j > i and infos[j - 1].kind == WORD:
+                elif inf.kind == NUMBER and j > i and infos[j - 1].kind == WORD and not inf.lower.startswith("0"):
+                    # (a version, "PASCAL VOC 2012"; "rFID 0.08" is a score)
                     j += 1
                 else:
                     break

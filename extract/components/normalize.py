@@ -57,7 +57,8 @@ DEFINITIONS_KEY = "cg_definitions"
 _LIST_GLUE = frozenset({",", "and", "or", "as", "well", "&"})
 _MISSING = object()
 # A model's family name and its version: "Llama" + "-3.1", "Qwen" + "2.5-VL-7B", "GPT" + "-4o".
-_FAMILY = re.compile(r"([A-Za-z][A-Za-z]+?)((?:[-\s]?(?:v?\d[\w.]*|[A-Z][A-Za-z]{0,3}\d*[a-z]?))+)")
+_FAMILY = re.compile(r"([A-Za-z][A-Za-z]+)((?:[-\s]?(?:v?\d[\w.]*|[A-Z][A-Za-z]{0,3}\d*[a-z]?|Tiny|Small|Base|Large"
+                     r"|Huge|Giant|Mini|Nano|Flash|Lite|Ultra|Instruct|Chat|Coder|Math|Vision))+)")
 _CACHE_SIZE = 100_000  # pairs whose lexicon entry is remembered (difflib is slow); then start afresh
 
 
@@ -124,8 +125,10 @@ class Normalizer(BatchedComponent):
         self.generic_words = pattern_list("generic_words.txt")
         self.attention_verbs = pattern_list("attention_verbs.txt")
         self.generic_heads = pattern_list("generic_heads.txt")
+        self.dataset_suffixes = tuple(pattern_list("dataset_suffixes.txt"))
         self.table = shared_table()
         self._pair_entries: dict[tuple[str, str], object] = {}  # (long, short) -> Entry or None
+        self._doc_offsets = None  # (token starts, token ends, text) of the document being read
 
     # -- abbreviation pairs -------------------------------------------------------------
     def _pair_entry(self, long: str, short: str):
@@ -170,6 +173,7 @@ class Normalizer(BatchedComponent):
         infos, spaces = self.table.infos(doc)
         starts, ends = self.table.offsets(doc)
         text = self.table.doc_text(doc)
+        self._doc_offsets = (starts, ends, text)
         taken = bytearray(len(doc))
         chosen: list[tuple[int, int, str, str, str]] = []  # start, end, type, concept, resolution
         local: dict[str, tuple[str, str]] = {}
@@ -220,6 +224,7 @@ class Normalizer(BatchedComponent):
         if self.write_spans:
             doc.spans[MENTIONS_KEY] = [Span(doc, s, e, label=t, kb_id=c, span_id=h) for s, e, t, c, h in chosen]
         release(doc)
+        self._doc_offsets = None
         return doc
 
     def _inside_word(self, infos, spaces, start: int, end: int) -> bool:
@@ -283,7 +288,8 @@ class Normalizer(BatchedComponent):
             named = self._name_of_phrase(infos, start, end, surface)
             if named is not None:
                 return named
-        family = _FAMILY.fullmatch(surface)
+        # Only names: a regex over every lowercase phrase would cost more than all the rest here.
+        family = _FAMILY.fullmatch(surface) if infos[start].name and len(surface) <= 40 else None
         if family is not None and len(family.group(1)) >= 3:
             # "Llama-3.1", "Qwen2.5-VL-7B", "GPT-4o": a version of a known model has its type.
             entry = self.lexicon.lookup(family.group(1))
@@ -297,23 +303,30 @@ class Normalizer(BatchedComponent):
         A name followed by a generic head word names what the name names; soft
         modifiers before it ("pre-trained") do not change that. Returns (type, id, how) or None.
         """
-        if end - start < 2 or infos[end - 1].lower not in self.generic_heads:
+        if end - start >= 3 and infos[end - 2].lower in ("language", "foundation", "vision-language", "diffusion") \
+                and infos[end - 1].lower in ("model", "models"):
+            end -= 1  # "the Qwen3 language model": Qwen3
+        elif end - start < 2 or infos[end - 1].lower not in self.generic_heads:
             return None
         first = start
         while first < end - 1 and (infos[first].lower in self.soft or infos[first].kind == HYPHEN
                                    or infos[first].lower in ("pre", "trained")):
             first += 1
-        if first >= end - 1 or not all(infos[k].name for k in range(first, end - 1)
-                                       if infos[k].kind != HYPHEN):
+        part = [infos[k] for k in range(first, end - 1) if infos[k].kind != HYPHEN]
+        if not part or not any(p.name for p in part) or not all(p.name or p.title for p in part):
             return None
-        words = surface.split()
-        name = " ".join(words[len(words) - (end - first):-1]) if " " in surface else ""
-        if not name:
-            return None
+        starts, ends, text = self._doc_offsets
+        name = text[starts[first]:ends[end - 2]]
         entry = self.lexicon.lookup(name)
         if entry is not None and alias_fits(entry, name):
             return entry.type, entry.id, "lexicon"
-        typ = "architecture" if name.lower().endswith(ARCH_SUFFIXES) else "method"
+        if any(infos[k].lower.endswith(self.dataset_suffixes) for k in range(first, end - 1)):
+            typ = "dataset"  # "the APEX-Bench framework"
+        elif name.lower().endswith(ARCH_SUFFIXES) or infos[end - 1].lower.startswith(
+                ("architecture", "network", "backbone")):
+            typ = "architecture"
+        else:
+            typ = "method"
         return typ, slug(name), "slug"
 
     @staticmethod
