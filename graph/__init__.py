@@ -26,6 +26,7 @@ the concepts named by 2+ papers.
 """
 from __future__ import annotations
 
+import importlib.util
 import math
 from dataclasses import dataclass, field
 
@@ -435,7 +436,8 @@ def analyse(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame
         "paper_clusters": {"clusters": int((clusters["cluster"] >= 0).sum()),
                            "unclustered_papers": int((cl == UNCLUSTERED).sum()),
                            "min_cluster_size": min_size,
-                           "algorithm": "Leiden (igraph, modularity, resolution {})".format(resolution)},
+                           "algorithm": ("Leiden (igraph" if importlib.util.find_spec("igraph") else "Louvain (networkx")
+                           + f", modularity, resolution {resolution})"},
         "inferred_citations": inferred_report,
     }
     citation_edges = pd.DataFrame([(u, v, d["kind"], d["evidence"]) for u, v, d in D.edges(data=True)],
