@@ -169,7 +169,8 @@ _ID_COLUMNS = ("id", "paper_id", "cluster")
 
 
 def format_table(table, width: int | None = None, columns=None, core: int | None = None) -> str:
-    """A DataFrame as aligned text no wider than ``width`` (default: the terminal's).
+    """A DataFrame as aligned text no wider than ``width`` (default: the terminal's, or
+    ``COLUMNS``; unlimited when printing to a file or pipe).
 
     Numbers keep their width; long text cells are shortened with "…" (each text
     column in proportion to its width), and the last columns that still do not
@@ -187,7 +188,9 @@ def format_table(table, width: int | None = None, columns=None, core: int | None
     import pandas as pd
 
     if width is None:
-        width = shutil.get_terminal_size((120, 24)).columns
+        # a terminal's width (or COLUMNS); written to a file or a pipe, lines keep their length
+        width = (shutil.get_terminal_size().columns if "COLUMNS" in os.environ or sys.stdout.isatty()
+                 else sys.maxsize)
     width = max(int(width), 40)
     if not len(table):
         return "(no rows)"

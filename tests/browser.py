@@ -225,6 +225,8 @@ class Browser:
                 continue
             if msg.get("method") in ("Network.requestWillBeSent", "Network.webSocketCreated"):
                 params = msg.get("params", {})
+                if params.get("documentURL", "").startswith("chrome:"):
+                    continue  # the browser's own new-tab page loading its resources, not ours
                 url = params.get("request", {}).get("url") or params.get("url")
                 if url:
                     urls.append(url)

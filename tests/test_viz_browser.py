@@ -22,7 +22,10 @@ pytestmark = [
                        reason="headless Chromium not installed (apt-get install chromium chromium-driver)"),
 ]
 
-LOAD_BUDGET_S = 5.0  # issue 5: a 5,000-node map is interactive within 5 s
+# Time budgets; a shared, loaded machine may stretch them with CG_BROWSER_TIME_SCALE (e.g. 2 at a load
+# average of 10 on 2 cores); the figures measured are printed either way.
+TIME_SCALE = float(os.environ.get("CG_BROWSER_TIME_SCALE", "1"))
+LOAD_BUDGET_S = 5.0 * TIME_SCALE  # issue 5: a 5,000-node map is interactive within 5 s
 
 
 @pytest.fixture(scope="module")
@@ -439,4 +442,28 @@ def test_notice_suggests_no_impossible_number(browser, tmp_path):
     notice = text_of(browser, "#cg-notice")
     assert "Showing the 50 most central of 10,001 nodes" in notice
     assert "--max-nodes" not in notice and "cannot draw all of them" in notice
+    assert_clean(browser)
+
+
+CLICK_BUDGET_S = 3.0 * TIME_SCALE  # issue 19: a default-size page is drawn and answers a click within 3 s
+
+
+def test_default_size_page_is_drawn_and_answers_a_click_within_budget(browser, tmp_path):
+    gs = synthetic_graphs(5000, seed=5)  # 5,000 papers: the default --max-nodes, every view at its cap
+    path = tmp_path / "default-size.html"
+    render_html(gs, path)
+    open_page(browser, path, timeout=60)
+    ready_ms = browser.execute("return cg.readyMs")  # navigation start -> first frame drawn, handlers on
+    i = 4321
+    browser.execute("cg.network().moveTo({position: cg.network().getPosition(arguments[0]), scale: 1.2})", i)
+    time.sleep(0.2)
+    x, y = node_screen_xy(browser, i)
+    start = time.monotonic()
+    browser.click_at(x, y)
+    browser.wait_for("!document.getElementById('cg-panel').hidden && cg.selected() !== null", timeout=10)
+    click_s = time.monotonic() - start
+    print(f"\ndefault-size page {path.stat().st_size / 1e6:.1f} MB: drawn {ready_ms} ms after navigation, "
+          f"click answered in {click_s * 1000:.0f} ms")
+    assert ready_ms < CLICK_BUDGET_S * 1000
+    assert click_s < CLICK_BUDGET_S
     assert_clean(browser)

@@ -3,8 +3,6 @@
 HTML-level tests run everywhere; the browser ones (marked ``browser``) drive
 headless Chromium and are skipped with the reason when it is missing.
 """
-import json
-import re
 import time
 from pathlib import Path
 

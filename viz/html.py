@@ -1,11 +1,12 @@
 """Self-contained, offline HTML explorer for conceptgraph maps.
 
-pyvis builds the vis-network node/edge/option records; the page itself comes
-from our own template (``static/template.html``), which inlines vis-network's
-JavaScript and CSS (read from the installed pyvis package) and a small
-explorer (``static/explorer.js``/``explorer.css``). Nothing in the page is
-fetched from the network: pyvis's own template links Bootstrap from a CDN even
-with ``cdn_resources="in_line"``, so it is not used.
+The page comes from our own template (``static/template.html``), which inlines
+vis-network 9.1.2's JavaScript and CSS (``static/vis-network/``, the files pyvis
+bundles) and a small explorer (``static/explorer.js``/``explorer.css``); the
+node, link and option records are built here. Nothing in the page is fetched
+from the network (pyvis's own template links Bootstrap from a CDN even with
+``cdn_resources="in_line"``, and its ``network`` module imports IPython, so
+pyvis itself is not used).
 
 Security: all corpus text (titles, abstracts, labels, evidence) travels as
 JSON inside ``<script type="application/json">`` with ``<``, ``>`` and ``&``
@@ -43,7 +44,6 @@ import math
 import re
 from collections import Counter
 from importlib import resources
-from pathlib import Path
 from typing import Mapping
 
 import networkx as nx
@@ -458,7 +458,7 @@ def _prepare_view(name: str, G: nx.Graph, max_nodes: int, max_edges: int, seed: 
     pos = island_layout(G, nodes, seed, spacing=spacing, edges=layout_edges)
     small = len(nodes) <= PHYSICS_MAX_NODES and len(edges) <= VIS_EDGES_MAX
 
-    # -- node records (pyvis) and metadata (explorer)
+    # -- node records (vis-network) and metadata (explorer)
     big = len(nodes) > 1000
     prs = [_num(G.nodes[n].get("pagerank")) for n in nodes]
     prmax = max([p for p in prs if p > 0], default=0.0)
@@ -760,10 +760,7 @@ def _static(name: str) -> str:
 
 
 def _vis_asset(name: str) -> str:
-    import pyvis
-
-    base = Path(pyvis.__file__).resolve().parent / "templates" / "lib" / "vis-9.1.2"
-    text = (base / name).read_text(encoding="utf-8")
+    text = resources.files(__package__).joinpath(_STATIC, "vis-network", name).read_text(encoding="utf-8")
     # drop the source-map reference: a relative URL DevTools would try to fetch
     return re.sub(r"^\s*(//|/\*)# sourceMappingURL=.*$", "", text, flags=re.M)
 

@@ -41,7 +41,7 @@
       m.pagerank = c.pagerank[i];
       if (c.yc) m.yc = c.yc[i];
       v.meta.push(m);
-      var node = { id: i, label: c.label[i] || m.title, shape: r.shape, size: c.size[i], group: "c" + m.cluster,
+      var node = { id: i, text: c.label[i] || m.title, shape: r.shape, size: c.size[i], group: "c" + m.cluster,
         font: { size: c.font[i] }, x: c.x[i], y: c.y[i] };
       if (m.kind === "concept" && m.generic) node.opacity = DATA.genericOpacity;
       v.nodes.push(node);
@@ -190,7 +190,17 @@
     colourMode: function () { return colourMode; },
     colouredAs: function () { return cur && cur.colouredAs; },
     setColour: function (mode) { setColourMode(mode); return cur.colouredAs; },
-    nodes: function () { return cur && cur.nodes; }
+    nodes: function () { return cur && cur.nodes; },
+    /* what the last frame labelled: cluster names and node labels, as boxes [x0, y0, x1, y1] in DOM pixels */
+    labels: function () {
+      var toDom = function (r) {
+        var a = network.canvasToDOM({ x: r[0], y: r[1] }), b = network.canvasToDOM({ x: r[2], y: r[3] });
+        return [a.x, a.y, b.x, b.y];
+      };
+      return { clusters: (cur.labelBoxes || []).map(function (r) { return { cluster: r.cluster, box: toDom(r) }; }),
+               nodes: (cur.nodeLabelBoxes || []).map(function (r) { return { node: r.node, box: toDom(r) }; }) };
+    },
+    fitted: function () { return fitted; }
   };
 
   function makeState(v) {
@@ -268,6 +278,10 @@
       if (e.to !== e.from) st.adj[e.to].push([e.from, k]);
     });
     st.search = v.meta.map(function (m) { return m.title.toLowerCase(); });
+    // node labels are placed most central first (see drawNodeLabels)
+    st.labelOrder = v.meta.map(function (m, i) { return i; }).sort(function (a, b) {
+      return (v.meta[b].pagerank - v.meta[a].pagerank) || (a - b);
+    });
     st.years = [];
     v.meta.forEach(function (m) {
       [m.year, m.firstYear, m.lastYear].forEach(function (y) { if (y !== null && y !== undefined) st.years.push(y); });
@@ -388,14 +402,10 @@
       });
     }
     ctx.setLineDash([]);
-    var labels = [];
     st.focus.forEach(function (i) {
       var node = body[i];
-      if (!node || st.visible[i] !== 1) return;
-      var r = node.draw(ctx);
-      if (r && r.drawExternalLabel) labels.push(r.drawExternalLabel);
+      if (node && st.visible[i] === 1) node.draw(ctx);
     });
-    labels.forEach(function (f) { f(); });
     ctx.restore();
   }
   /* island names: each cluster's label above its nodes, at a constant screen size */
@@ -408,10 +418,11 @@
       var p = body[i];
       if (!p) continue;
       var ci = st.meta[i].cluster, b = boxes[ci];
-      if (!b) b = boxes[ci] = { x0: p.x, x1: p.x, y0: p.y, n: 0 };
+      if (!b) b = boxes[ci] = { x0: p.x, x1: p.x, y0: p.y, y1: p.y, n: 0 };
       if (p.x < b.x0) b.x0 = p.x;
       if (p.x > b.x1) b.x1 = p.x;
       if (p.y < b.y0) b.y0 = p.y;
+      if (p.y > b.y1) b.y1 = p.y;
       b.n++;
     }
     var min = Math.max(3, Math.ceil(st.n * 0.004)), px = 13 / scale;
@@ -421,21 +432,23 @@
     ctx.textBaseline = "bottom";
     ctx.lineJoin = "round";
     ctx.globalAlpha = st.focus ? 0.35 : 1;
-    var placed = [], pad = 4 / scale, box = $("cg-network");
+    var placed = st.labelBoxes = [], pad = 4 / scale, box = $("cg-network");
     var view0 = network.DOMtoCanvas({ x: 0, y: 0 }), view1 = network.DOMtoCanvas({ x: box.clientWidth, y: box.clientHeight });
     boxes.forEach(function (b, ci) {
       var c = st.v.clusters[ci];
       if (!b || b.n < min || c.other || c.id === null) return;
-      var x = (b.x0 + b.x1) / 2, y = b.y0 - 14 / scale;
-      var w = ctx.measureText(c.label).width;
+      var w = ctx.measureText(c.label).width, x = (b.x0 + b.x1) / 2, y, r = null;
       // keep the name inside the visible canvas
       x = Math.max(view0.x + w / 2 + pad * 2, Math.min(view1.x - w / 2 - pad * 2, x));
-      y = Math.max(view0.y + px + pad * 2, y);
-      var r = [x - w / 2 - pad, y - px - pad, x + w / 2 + pad, y + pad];
-      for (var k = 0; k < placed.length; k++) {  // larger clusters come first and win
-        var q = placed[k];
-        if (r[0] < q[2] && q[0] < r[2] && r[1] < q[3] && q[1] < r[3]) return;
+      // above the cluster, else below it, else further up: larger clusters come first and win
+      var tries = [b.y0 - 14 / scale, b.y1 + px + 18 / scale, b.y0 - 14 / scale - (px + 2 * pad), b.y0 - 14 / scale - 2 * (px + 2 * pad)];
+      for (var t = 0; t < tries.length && !r; t++) {
+        y = Math.max(view0.y + px + pad * 2, tries[t]);
+        var cand = [x - w / 2 - pad, y - px - pad, x + w / 2 + pad, y + pad];
+        if (!placed.some(function (q) { return overlaps(cand, q); })) r = cand;
       }
+      if (!r) return;
+      r.cluster = ci;
       placed.push(r);
       ctx.lineWidth = 4 / scale;
       ctx.strokeStyle = "rgba(255,255,255,0.92)";
@@ -444,6 +457,50 @@
       ctx.fillText(c.label, x, y);
     });
     ctx.restore();
+  }
+  function overlaps(r, q) { return r[0] < q[2] && q[0] < r[2] && r[1] < q[3] && q[1] < r[3]; }
+
+  /* Node labels, drawn by the explorer instead of vis-network so that none overlaps another
+   * (or a cluster name): the most central nodes are labelled first, a label that would cover
+   * one already drawn is left out until zooming in makes room. With a selection, only the
+   * selected nodes and their neighbours are labelled. */
+  var LABELS_PER_FRAME = 600;
+  function drawNodeLabels(ctx) {
+    var st = cur;
+    if (!st || !network) return;
+    var body = network.body.nodes, scale = network.getScale(), nodes = st.v.nodes;
+    var threshold = st.v.options.nodes.scaling.label.drawThreshold;
+    var box = $("cg-network"), a = network.DOMtoCanvas({ x: 0, y: 0 }), z = network.DOMtoCanvas({ x: box.clientWidth, y: box.clientHeight });
+    var placed = (st.labelBoxes || []).slice(), drawn = [], pad = 2 / scale;
+    var order = st.focus ? st.labelOrder.filter(function (i) { return st.focus.has(i); }) : st.labelOrder;
+    ctx.save();
+    ctx.textAlign = "center";
+    ctx.textBaseline = "top";
+    ctx.lineJoin = "round";
+    for (var n = 0; n < order.length && drawn.length < LABELS_PER_FRAME; n++) {
+      var i = order[n], node = nodes[i], p = body[i];
+      if (st.visible[i] !== 1 || !p || !node.text) continue;
+      // labels of a selection stay readable when zoomed out; others appear as one zooms in
+      var size = st.focus ? Math.max(node.font.size, threshold / scale) : node.font.size;
+      if (size * scale < threshold) continue;
+      var y = p.y + node.size + 3 / scale;
+      if (p.x < a.x || p.x > z.x || y > z.y || y + size < a.y) continue;
+      ctx.font = size + "px Inter, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
+      var w = ctx.measureText(node.text).width;
+      var r = [p.x - w / 2 - pad, y - pad, p.x + w / 2 + pad, y + size + pad];
+      if (r[0] < a.x || r[2] > z.x || r[3] > z.y) continue;  // never a label cut at the edge
+      if (placed.some(function (q) { return overlaps(r, q); })) continue;
+      placed.push(r);
+      r.node = i;
+      drawn.push(r);
+      ctx.lineWidth = Math.max(size * 0.22, 1 / scale);
+      ctx.strokeStyle = "rgba(255,255,255,0.85)";
+      ctx.strokeText(node.text, p.x, y);
+      ctx.fillStyle = FONT;
+      ctx.fillText(node.text, p.x, y);
+    }
+    ctx.restore();
+    st.nodeLabelBoxes = drawn;
   }
   function arrowHead(ctx, p, q, lw) {
     var dx = q.x - p.x, dy = q.y - p.y, d = Math.sqrt(dx * dx + dy * dy);
@@ -553,7 +610,7 @@
     physicsBtn.setAttribute("aria-pressed", "false");
     st.physicsOn = false;
     if (st.canvasEdges) network.on("beforeDrawing", drawEdges);
-    network.on("afterDrawing", function (ctx) { drawFocus(ctx); drawClusterLabels(ctx); });
+    network.on("afterDrawing", function (ctx) { drawFocus(ctx); drawClusterLabels(ctx); drawNodeLabels(ctx); });
     network.once("afterDrawing", function () {
       $("cg-loading").classList.add("cg-done");
       timings.firstDraw = Math.round(performance.now() - t);
@@ -564,7 +621,7 @@
       }
       updateStats();
     });
-    network.fit({ animation: false });
+    fitTo(null);
     network.on("click", function (p) {
       hideTip();
       if (p.nodes.length) { selectNode(p.nodes[0], { focus: false }); return; }
@@ -603,6 +660,26 @@
       if (p) upd.push({ id: id, x: p.x, y: p.y });
     });
     st.nodes.update(upd);
+  }
+
+  /* Fit the view to some nodes (null: all shown ones), leaving the band under the notice
+   * banner free so that nothing sits below it. */
+  var fitted = 0;
+  function fitTo(ids) {
+    var st = cur;
+    if (!ids) { ids = []; for (var i = 0; i < st.n; i++) if (st.visible[i] === 1) ids.push(i); }
+    if (!ids.length) return;
+    network.fit({ nodes: ids, animation: false });
+    // a margin round the nodes, so the labels of those at the edge fit in the view too
+    network.moveTo({ scale: network.getScale() * 0.95, animation: false });
+    var notice = $("cg-notice"), box = $("cg-network");
+    var top = notice.hidden ? 0 : notice.offsetTop + notice.offsetHeight + 8, H = box.clientHeight;
+    if (top > 0 && top < H / 2) {
+      var scale = network.getScale(), at = network.getViewPosition();
+      network.moveTo({ position: { x: at.x, y: at.y - top / 2 / (scale * (H - top) / H) },
+                       scale: scale * (H - top) / H, animation: false });
+    }
+    fitted++;
   }
 
   // ------------------------------------------------------------------ filters
@@ -696,7 +773,12 @@
     var LIMIT = 24, list = el("div");
     v.clusters.forEach(function (c, ci) {
       var row = checkItem(st.clusterOn[ci], swatch(c.colour), c.label, c.count, function (on) { st.clusterOn[ci] = on; applyFilters(); },
-        { ondblclick: function (ev) { ev.preventDefault(); st.clusterOn = st.clusterOn.map(function (_, k) { return k === ci; }); applyFilters(); } });
+        { ondblclick: function (ev) {
+          ev.preventDefault();
+          st.clusterOn = st.clusterOn.map(function (_, k) { return k === ci; });
+          applyFilters();
+          fitTo(null);  // the cluster alone fills the view
+        } });
       if (ci >= LIMIT) row.hidden = true;
       // hovering a cluster in the legend lights it up on the map
       row.addEventListener("mouseenter", function () {
@@ -1289,7 +1371,7 @@
     $("cg-panel-close").addEventListener("click", clearSelection);
     $("cg-zoom-in").addEventListener("click", function () { network.moveTo({ scale: network.getScale() * 1.4, animation: anim(200) }); });
     $("cg-zoom-out").addEventListener("click", function () { network.moveTo({ scale: network.getScale() / 1.4, animation: anim(200) }); });
-    $("cg-fit").addEventListener("click", function () { network.fit({ animation: anim(400) }); });
+    $("cg-fit").addEventListener("click", function () { fitTo(null); });
     $("cg-physics").addEventListener("click", function () {
       var b = $("cg-physics"), on = b.getAttribute("aria-pressed") !== "true";
       b.setAttribute("aria-pressed", on ? "true" : "false");
