@@ -1,12 +1,11 @@
 """Self-contained, offline HTML explorer for conceptgraph maps.
 
-The page comes from our own template (``static/template.html``), which inlines
-vis-network 9.1.2's JavaScript and CSS (``static/vis-network/``, the files pyvis
-bundles) and a small explorer (``static/explorer.js``/``explorer.css``); the
-node, link and option records are built here. Nothing in the page is fetched
-from the network (pyvis's own template links Bootstrap from a CDN even with
-``cdn_resources="in_line"``, and its ``network`` module imports IPython, so
-pyvis itself is not used).
+pyvis builds the vis-network node, link and option records of each view; the
+page itself comes from our own template (``static/template.html``), which inlines
+vis-network 9.1.2's JavaScript and CSS (read from the installed pyvis package)
+and a small explorer (``static/explorer.js``/``explorer.css``). Nothing in the
+page is fetched from the network: pyvis's own template links Bootstrap from a
+CDN even with ``cdn_resources="in_line"``, so it is not used.
 
 Security: all corpus text (titles, abstracts, labels, evidence) travels as
 JSON inside ``<script type="application/json">`` with ``<``, ``>`` and ``&``
@@ -44,6 +43,7 @@ import math
 import re
 from collections import Counter
 from importlib import resources
+from pathlib import Path
 from typing import Mapping
 
 import networkx as nx
@@ -384,6 +384,7 @@ def _node_kind(view: str, attrs: dict) -> str:
 
 def _prepare_view(name: str, G: nx.Graph, max_nodes: int, max_edges: int, seed: int,
                   overrides: dict) -> dict:
+    from pyvis.network import Network  # imports IPython: loaded only when a page is drawn
 
     all_nodes = sorted(G.nodes, key=_node_sort_key)
     total_nodes, total_edges = len(all_nodes), G.number_of_edges()
@@ -462,7 +463,8 @@ def _prepare_view(name: str, G: nx.Graph, max_nodes: int, max_edges: int, seed: 
     big = len(nodes) > 1000
     prs = [_num(G.nodes[n].get("pagerank")) for n in nodes]
     prmax = max([p for p in prs if p > 0], default=0.0)
-    vis_nodes, meta, type_counts, kind_counts = [], [], Counter(), Counter()
+    net = Network(directed=G.is_directed())  # pyvis builds the records; its template is not used
+    meta, type_counts, kind_counts = [], Counter(), Counter()
     for i, n in enumerate(nodes):
         a = G.nodes[n]
         kind = _node_kind(name, a)
@@ -500,13 +502,14 @@ def _prepare_view(name: str, G: nx.Graph, max_nodes: int, max_edges: int, seed: 
         meta.append(m)
         # label size follows node size: with drawThreshold, labels of central
         # nodes show first and the rest appear as one zooms in
-        node = {"id": i, "label": label, "shape": shape, "size": round(size, 2), "group": f"c{ci}",
-                "font": {"size": round(8 + rel * 14, 1)}}
+        opts = {"size": round(size, 2), "group": f"c{ci}", "font": {"size": round(8 + rel * 14, 1)}}
         if m["kind"] == "concept" and m["generic"]:
-            node["opacity"] = GENERIC_OPACITY
-        node["x"], node["y"] = pos[n]
-        vis_nodes.append(node)
-    vis_edges = _edge_records(edges, big)
+            opts["opacity"] = GENERIC_OPACITY
+        opts["x"], opts["y"] = pos[n]
+        net.add_node(i, label=label, shape=shape, **opts)
+    _add_edges(net, edges, big)
+    net.options = _vis_options(big, seed, clusters)
+    vis_nodes, vis_edges, _heading, _height, _width, options = net.get_network_data()
     years = _year_overlay(meta, clusters)
     edge_meta, edge_kinds = [], Counter()
     for a, b, d in edges:
@@ -551,7 +554,7 @@ def _prepare_view(name: str, G: nx.Graph, max_nodes: int, max_edges: int, seed: 
         "edgeKinds": ekinds,
         "omitted": omitted,
         "years": years,
-        "options": _vis_options(big, seed, clusters),
+        "options": json.loads(options),
     }
 
 
@@ -693,21 +696,23 @@ def _cluster_order(c):
     return (0, float(c), "") if isinstance(c, (int, float)) and not isinstance(c, bool) else (1, 0.0, str(c))
 
 
-def _edge_records(edges, big):
-    """vis-network edge records: endpoints, width by weight and kind.
+def _add_edges(net, edges, big):
+    """Add vis-network edge records through pyvis: endpoints, width by weight and kind.
 
     The explorer styles each kind (colour, dashes, arrows) from the page's
     edge-kind table, so the records stay small.
     """
-    records = []
+    from pyvis.edge import Edge
+
     weights = [_num(d.get("weight"), 1.0) for _a, _b, d in edges]
     wmax = max(weights, default=1.0) or 1.0
     lo, span = (0.6, 3.4) if big else (1.0, 5.0)
     for (a, b, d), w in zip(edges, weights):
         kind = _text(d.get("kind"), 40) or "link"
         rel = math.sqrt(max(w, 0.0) / wmax) if wmax > 0 else 0.0
-        records.append({"from": a, "to": b, "width": round(lo + span * rel, 2), "kind": kind})
-    return records
+        # pyvis's add_edge scans every existing edge for duplicates (quadratic);
+        # networkx edges are already unique, so append pyvis Edge records directly.
+        net.edges.append(Edge(a, b, False, width=round(lo + span * rel, 2), kind=kind).options)
 
 
 def _vis_options(big: bool, seed: int, clusters: list) -> dict:
@@ -760,7 +765,11 @@ def _static(name: str) -> str:
 
 
 def _vis_asset(name: str) -> str:
-    text = resources.files(__package__).joinpath(_STATIC, "vis-network", name).read_text(encoding="utf-8")
+    import pyvis
+
+    # vis-network as pyvis ships it: inlined, since pyvis's own template links Bootstrap from a CDN
+    base = Path(pyvis.__file__).resolve().parent / "templates" / "lib" / "vis-9.1.2"
+    text = (base / name).read_text(encoding="utf-8")
     # drop the source-map reference: a relative URL DevTools would try to fetch
     return re.sub(r"^\s*(//|/\*)# sourceMappingURL=.*$", "", text, flags=re.M)
 
