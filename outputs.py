@@ -332,14 +332,23 @@ class OutputSet:
         # A symlinked OUTDIR keeps its link: the files are renamed into its target one by one.
         self.exchange = os.access(parent, os.W_OK | os.X_OK) and not self.outdir.is_symlink() and not (
             cwd == self.outdir.resolve() or self.outdir.resolve() in cwd.parents)
-        where = parent if self.exchange else self.outdir
-        prefix = f".{self.outdir.resolve().name}.staging-{os.getpid()}-" if self.exchange else \
+        self._where = parent if self.exchange else self.outdir
+        self._prefix = f".{self.outdir.resolve().name}.staging-{os.getpid()}-" if self.exchange else \
             f".staging-{os.getpid()}-"
-        try:
-            self.staging = Path(tempfile.mkdtemp(prefix=prefix, dir=where))
-        except OSError as err:
-            raise OutputError(_error_line(where, err)) from None
+        self._staging = None
         self.committed = False
+
+    @property
+    def staging(self) -> Path:
+        """The staging folder, made on first use: after the inputs are read, so that a build
+        reading the folder it writes beside never meets its own staging folder (whose name
+        differs on every run)."""
+        if self._staging is None:
+            try:
+                self._staging = Path(tempfile.mkdtemp(prefix=self._prefix, dir=self._where))
+            except OSError as err:
+                raise OutputError(_error_line(self._where, err)) from None
+        return self._staging
 
     def _check_blocked(self, names: Iterable[str]) -> None:
         """A directory where a file of the set goes is the user's: refuse rather than replace it."""
@@ -356,7 +365,7 @@ class OutputSet:
         stray = self.outdir / _CARRIED
         if stray.exists():
             stray.unlink()
-        parent = self.staging.parent
+        parent = self._where
         for old in parent.glob(f".{self.outdir.resolve().name}.staging-*") if self.exchange else \
                 self.outdir.glob(".staging-*"):
             pid = old.name.split("staging-", 1)[1].split("-", 1)[0]
@@ -432,7 +441,8 @@ class OutputSet:
 
     def discard(self) -> None:
         """Remove the staging folder (and ``outdir`` when this set created it and it stayed empty)."""
-        shutil.rmtree(self.staging, ignore_errors=True)
+        if self._staging is not None:
+            shutil.rmtree(self._staging, ignore_errors=True)
         if not self.committed:
             for folder in self.created:
                 try:

@@ -11,6 +11,7 @@ import spacy
 from spacy.tokens import Doc
 
 from conceptgraph.extract.nlp import CONCEPT_COLUMNS, MENTION_COLUMNS, build_nlp, extract_mentions
+from conceptgraph.extract import InputError
 
 TYPES = {"method", "architecture", "dataset", "task", "metric"}
 
@@ -260,7 +261,7 @@ def test_user_lexicon_tsv_and_jsonl(tmp_path):
 def test_user_lexicon_rejects_unknown_type(tmp_path):
     bad = tmp_path / "bad.tsv"
     bad.write_text("x\tX thing\tgadget\t\t\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="unknown type"):
+    with pytest.raises(InputError, match="unknown type"):
         build_nlp(lexicon_paths=[bad])
 
 
