@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import outputs
 from .extract import InputError
-from .pipeline import DEFAULT_OUTDIR, check_options, prepare_outdir
+from .pipeline import BUILD_OUTPUTS, DEFAULT_OUTDIR, check_options, prepare_outdir
 
 
 @dataclass
@@ -207,11 +207,8 @@ def trends(inputs=None, outdir: str | Path = DEFAULT_OUTDIR, *, top: int = 10, w
 
 #: What ``export`` writes for each format (``build`` writes ``graph.graphml`` — the paper
 #: graph — and ``concept_graph.graphml`` itself, so GraphML adds the other two graphs only).
-_EXPORT_GRAPHS = {"graphml": ("bipartite", "citations"),
-                  "gexf": ("paper_graph", "concept_graph", "bipartite", "citations"),
-                  "json": ("paper_graph", "concept_graph", "bipartite", "citations")}
-#: Analytics tables ``build`` does not write (its own CSVs are never rewritten).
-_EXPORT_TABLES = ("bridges", "concept_edges", "concept_clusters", "introductions", "citation_edges")
+# What ``build`` wrote (never rewritten by export), and paper_graph.graphml, which is graph.graphml again.
+_LEFT_TO_BUILD = frozenset(BUILD_OUTPUTS) | {"paper_graph.graphml"}
 
 
 def _recorded_build(outdir: Path) -> tuple[dict, list[str] | None, dict]:
@@ -249,7 +246,7 @@ def export(inputs=None, outdir: str | Path = DEFAULT_OUTDIR, *, formats=("graphm
     >>> export(formats=("vosviewer",))              # doctest: +SKIP
     """
     from . import graph
-    from .graph.export import concept_edges_table, write_gexf, write_node_link, write_vosviewer
+    from .graph.export import write_exports
 
     outdir = Path(outdir)
     unknown = [f for f in formats if f not in graph.export.FORMATS]
@@ -267,24 +264,11 @@ def export(inputs=None, outdir: str | Path = DEFAULT_OUTDIR, *, formats=("graphm
         if set(papers_then) != set(tables.papers["id"]):
             raise InputError(f"{outdir}: the inputs changed since the build ({len(papers_then)} papers then, "
                              f"{len(tables.papers)} now); run `conceptgraph build` again, then export")
-    written: list[Path] = []
     with outputs.folder_lock(target):
         if built is not None and target.resolve() == outdir.resolve() and \
                 json.loads((outdir / "report.json").read_text("utf-8")) != built:
             raise InputError(f"{outdir}: a new build replaced the map meanwhile; run export again")
-        for fmt in dict.fromkeys(formats):
-            if fmt in _EXPORT_GRAPHS:
-                writer = {"graphml": outputs.write_graphml, "gexf": write_gexf, "json": write_node_link}[fmt]
-                written += [writer(getattr(result, name), target / f"{name}.{fmt}") for name in _EXPORT_GRAPHS[fmt]]
-            elif fmt == "csv":
-                extra = {name: getattr(result, name, None) for name in _EXPORT_TABLES}
-                extra["concept_edges"] = concept_edges_table(result.concept_graph)
-                written += [outputs.write_csv(target / f"{name}.csv", table) for name, table in extra.items()
-                            if isinstance(table, pd.DataFrame)]
-            elif fmt == "vosviewer":
-                written += list(write_vosviewer(result.concept_graph, target / "vosviewer_map.txt",
-                                                target / "vosviewer_network.txt",
-                                                seed=int(result.params.get("seed", 42))))
+        written = write_exports(result, target, formats, leave_out=_LEFT_TO_BUILD)
         names = sorted({p.name for p in written} | _listed(target / "export.json"))
         outputs.write_json(target / "export.json", {"outputs": names})
     return written

@@ -47,7 +47,7 @@ __all__ = ["leiden", "merge_small_clusters", "UNCLUSTERED", "louvain", "louvain_
 UNCLUSTERED = -1
 
 
-def _numbered(groups, nodes_order=None) -> dict:
+def _numbered(groups) -> dict:
     """``{node: k}`` with groups numbered by size (0 = largest; ties: smallest node id)."""
     order = sorted(groups, key=lambda c: (-len(c), min(map(str, c))))
     return {n: k for k, c in enumerate(order) for n in c}
@@ -163,8 +163,7 @@ def louvain(G: nx.Graph, *, weight: str | None = "weight", resolution: float = 1
     else:
         comms = nx.community.louvain_communities(G, weight=weight, resolution=resolution, seed=seed,
                                                  threshold=threshold)
-    comms = sorted(comms, key=lambda c: (-len(c), min(map(str, c))))
-    return {n: k for k, c in enumerate(comms) for n in c}
+    return _numbered(comms)
 
 
 def louvain_core(G: nx.Graph, core, *, weight: str | None = "weight", attach: str = "count",
@@ -204,8 +203,7 @@ def louvain_core(G: nx.Graph, core, *, weight: str | None = "weight", attach: st
     groups: dict = {}
     for n, k in part.items():
         groups.setdefault(k, []).append(n)
-    order = sorted(groups.values(), key=lambda c: (-len(c), min(map(str, c))))
-    return {n: k for k, c in enumerate(order) for n in c}
+    return _numbered(groups.values())
 
 
 def cluster_concept_counts(X: sp.csr_matrix, clusters: np.ndarray) -> sp.csr_matrix:

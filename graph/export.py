@@ -21,7 +21,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from ..outputs import atomic_path, write_csv
+# GraphML is streamed by the writer build uses (networkx's builds the whole XML tree in memory).
+from ..outputs import atomic_path, write_csv, write_graphml
 from .build import ordered_subgraph
 
 __all__ = ["write_graphml", "write_gexf", "write_node_link", "write_tables", "write_vosviewer",
@@ -61,13 +62,6 @@ def _clean_graph(G: nx.Graph) -> nx.Graph:
     return H
 
 
-def write_graphml(G: nx.Graph, path: str | Path) -> Path:
-    """Write ``G`` as GraphML (atomically).  ``>>> write_graphml(result.paper_graph, "p.graphml")``"""
-    with atomic_path(path) as tmp:
-        nx.write_graphml(_clean_graph(G), tmp, encoding="utf-8")
-    return Path(path)
-
-
 def write_gexf(G: nx.Graph, path: str | Path) -> Path:
     """Write ``G`` as GEXF 1.2 (atomically), for Gephi."""
     with atomic_path(path) as tmp:
@@ -92,8 +86,11 @@ def concept_edges_table(K: nx.Graph) -> pd.DataFrame:
     return df.sort_values(["source", "target"]).reset_index(drop=True)
 
 
-def write_tables(result, outdir: str | Path) -> list[Path]:
-    """Write the analytics tables of a ``GraphResult`` as spreadsheet-safe CSV files (lists joined with "; ")."""
+def write_tables(result, outdir: str | Path, leave_out=()) -> list[Path]:
+    """Write the analytics tables of a ``GraphResult`` as spreadsheet-safe CSV files (lists joined with "; ").
+
+    ``leave_out``: file names (``"papers.csv"`` …) not to write.
+    """
     outdir = Path(outdir)
     tables = {"papers": result.papers, "concepts": result.concepts, "paper_edges": result.paper_edges,
               "clusters": result.clusters, "bridges": result.bridges,
@@ -102,7 +99,7 @@ def write_tables(result, outdir: str | Path) -> list[Path]:
         df = getattr(result, name, None)
         if isinstance(df, pd.DataFrame):
             tables[name] = df
-    return [write_csv(outdir / f"{name}.csv", df) for name, df in tables.items()]
+    return [write_csv(outdir / f"{name}.csv", df) for name, df in tables.items() if f"{name}.csv" not in leave_out]
 
 
 def write_vosviewer(K: nx.Graph, map_path: str | Path, network_path: str | Path, *, max_items: int = 1000,
@@ -147,8 +144,11 @@ def write_vosviewer(K: nx.Graph, map_path: str | Path, network_path: str | Path,
     return Path(map_path), Path(network_path)
 
 
-def write_exports(result, outdir: str | Path, formats=FORMATS) -> list[Path]:
+def write_exports(result, outdir: str | Path, formats=FORMATS, leave_out=()) -> list[Path]:
     """Write a ``GraphResult`` in the given formats; returns the paths written, in format order.
+
+    ``leave_out``: file names not to write (``conceptgraph export`` leaves out what ``build``
+    already wrote, so it only ever adds files).
 
     Formats: ``graphml``, ``gexf``, ``json`` (node-link) — one file per graph
     (``paper_graph.graphml``, ``concept_graph.graphml``, ``bipartite.graphml``,
@@ -172,9 +172,10 @@ def write_exports(result, outdir: str | Path, formats=FORMATS) -> list[Path]:
     for fmt in dict.fromkeys(formats):
         if fmt in writers:
             fn, ext = writers[fmt]
-            written += [fn(getattr(result, attr), outdir / f"{stem}.{ext}") for attr, stem in GRAPHS.items()]
+            written += [fn(getattr(result, attr), outdir / f"{stem}.{ext}") for attr, stem in GRAPHS.items()
+                        if f"{stem}.{ext}" not in leave_out]
         elif fmt == "csv":
-            written += write_tables(result, outdir)
+            written += write_tables(result, outdir, leave_out)
         elif fmt == "vosviewer":
             written += list(write_vosviewer(result.concept_graph, outdir / "vosviewer_map.txt",
                                             outdir / "vosviewer_network.txt",
