@@ -102,14 +102,14 @@ def _engine_kwargs(args) -> dict:
 
 
 def cmd_build(args) -> int:
-    from .pipeline import build
+    from .pipeline import BuildOptions, build
 
-    result = build(args.inputs or None, args.outdir, format=args.format, encoding=args.encoding,
-                   model=args.model, lexicon_paths=args.lexicon, top_k=args.top_k,
-                   resolution=args.resolution, seed=args.seed, max_nodes=args.max_nodes, view=args.view,
-                   colour_by=args.colour_by,
-                   cache=not args.no_cache, cache_dir=args.cache_dir, mentions_from=args.mentions,
-                   **_engine_kwargs(args))
+    options = BuildOptions(format=args.format, encoding=args.encoding, model=args.model,
+                           lexicon_paths=tuple(args.lexicon), top_k=args.top_k, resolution=args.resolution,
+                           seed=args.seed, max_nodes=args.max_nodes, view=args.view, colour_by=args.colour_by,
+                           cache=not args.no_cache, cache_dir=args.cache_dir, mentions_from=args.mentions,
+                           **_engine_kwargs(args))
+    result = build(args.inputs or None, args.outdir, options)
     if not args.quiet:
         print(summary(result))
     return EXIT_OK

@@ -7,6 +7,7 @@ afresh in memory. The CLI commands ``centrality``, ``clusters``, ``show``,
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ import pandas as pd
 
 from . import outputs
 from .extract import InputError
-from .pipeline import BUILD_OUTPUTS, DEFAULT_OUTDIR, check_options, prepare_outdir
+from .pipeline import BUILD_OUTPUTS, DEFAULT_OUTDIR, BuildOptions, prepare_outdir
 
 
 @dataclass
@@ -77,22 +78,25 @@ def read_build(outdir: str | Path = DEFAULT_OUTDIR) -> Tables:
     return Tables(papers, mentions, concepts, paper_edges, clusters, params)
 
 
-def analyse_inputs(inputs: Iterable[str | Path] | str | Path | None, *, format=None, encoding=None,
-                   model=None, lexicon_paths=(), top_k: int = 10, resolution: float = 1.0, seed: int = 42,
-                   cache_dir: str | Path | None = None):
+def analyse_inputs(inputs: Iterable[str | Path] | str | Path | None, options: BuildOptions | None = None,
+                   **changes):
     """Load, extract and analyse inputs in memory; returns ``(Tables, GraphResult)``.
 
-    ``inputs=None`` is the bundled sample corpus; ``cache_dir`` reuses cached extractions.
+    ``inputs=None`` is the bundled sample corpus. Of :class:`conceptgraph.pipeline.BuildOptions`
+    (``options``, changed by ``changes``) the reading, extraction and graph options apply;
+    ``cache_dir`` reuses cached extractions.
     """
     from . import graph
     from .extract import load
     from .extract.engine import extract_papers
 
-    check_options(model=model, lexicon_paths=lexicon_paths, top_k=top_k, resolution=resolution,
-                  encoding=encoding)
-    papers = load(inputs, format=format, encoding=encoding)
-    mentions, concepts = extract_papers(papers, model=model, lexicon_paths=lexicon_paths, cache_dir=cache_dir)
-    result = graph.analyse(papers, mentions, concepts, top_k=top_k, resolution=resolution, seed=seed)
+    options = dataclasses.replace(options or BuildOptions(), **changes)
+    options.check()
+    papers = load(inputs, format=options.format, encoding=options.encoding)
+    mentions, concepts = extract_papers(papers, model=options.model, lexicon_paths=options.lexicon_paths,
+                                        cache_dir=options.cache_dir)
+    result = graph.analyse(papers, mentions, concepts, top_k=options.top_k, resolution=options.resolution,
+                           seed=options.seed)
     tables = Tables(result.papers, mentions, result.concepts, result.paper_edges, result.clusters,
                     dict(result.params))
     return tables, result

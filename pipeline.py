@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 import contextlib
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -136,43 +137,85 @@ def _stage_log(progress) -> StageLog | _NoLog:
     return StageLog() if progress is True or not (isatty and isatty()) else _NoLog()
 
 
-def check_options(*, model: str | None = None, lexicon_paths=(), top_k: int = 10, resolution: float = 1.0,
-                  max_nodes: int | None = None, jobs: int = 1, encoding: str | None = None) -> None:
-    """Raise :class:`InputError` (one line) for an option that would fail later, before any work.
+@dataclass(frozen=True)
+class BuildOptions:
+    """The options of one build, in one object (the CLI's options; ``report.json`` records them).
 
-    >>> check_options(top_k=0)
+    Reading: ``format``, ``encoding`` (see :func:`conceptgraph.load`). Extraction: ``model``,
+    ``lexicon_paths`` (see :func:`conceptgraph.extract`); ``jobs`` processes (extraction and the
+    graph stage), ``engine``/``scheduler`` (``"local"``, or ``"dask"`` on that address),
+    ``cache``/``cache_dir`` (reuse extraction results of the same texts, default ``OUTDIR/.cache``),
+    ``mentions_from`` (read the mentions from a partitioned directory written by
+    ``conceptgraph extract INPUT -o OUT.parquet`` instead of extracting). Graph: ``top_k``,
+    ``resolution``, ``seed`` (see :func:`conceptgraph.graph.analyse`). Page: ``max_nodes``,
+    ``view`` (``papers``, ``concepts`` or ``bipartite``), ``colour_by`` (``cluster`` or ``year``).
+    ``progress``: None: a counter on a terminal, else log lines; True: log lines; False: nothing.
+
+    >>> BuildOptions(top_k=0).check()
     Traceback (most recent call last):
     ...
     conceptgraph.extract.readers.InputError: --top-k must be 1 or more, not 0
+    >>> BuildOptions().map_options()["top_k"]
+    10
     """
-    import codecs
-    import importlib.util
 
-    if top_k < 1:
-        raise InputError(f"--top-k must be 1 or more, not {top_k}")
-    if not resolution > 0:
-        raise InputError(f"--resolution must be above 0, not {resolution}")
-    if max_nodes is not None and max_nodes < 1:
-        raise InputError(f"--max-nodes must be 1 or more, not {max_nodes}")
-    if jobs < 1:
-        raise InputError(f"--jobs must be 1 or more, not {jobs}")
-    if encoding:
-        try:
-            codecs.lookup(encoding)
-        except LookupError:
-            raise InputError(f"--encoding {encoding}: no such text encoding (e.g. utf-8, latin-1, cp1252)") from None
-    if model and not Path(model).exists():
-        try:
-            found = importlib.util.find_spec(model) is not None
-        except (ImportError, ValueError):
-            found = False
-        if not found:
-            raise InputError(f"--model {model}: no installed spaCy model of that name (nothing is downloaded: "
-                             "install the package yourself, or leave --model out for the built-in pipeline)")
-    if lexicon_paths:
-        from .extract.components._resources import Lexicon
+    format: str | None = None
+    encoding: str | None = None
+    model: str | None = None
+    lexicon_paths: tuple = ()
+    jobs: int = 1
+    engine: str = "local"
+    scheduler: object = None
+    cache: bool = True
+    cache_dir: str | Path | None = None
+    mentions_from: str | Path | None = None
+    top_k: int = 10
+    resolution: float = 1.0
+    seed: int = 42
+    max_nodes: int | None = None
+    view: str = "papers"
+    colour_by: str = "cluster"
+    progress: bool | None = None
 
-        Lexicon.load(lexicon_paths)  # a lexicon file is user input: its errors name file and line
+    #: What decides the map's content: recorded in ``report.json``, what ``export`` recomputes with.
+    MAP_FIELDS = ("format", "encoding", "model", "lexicon_paths", "top_k", "resolution", "seed")
+
+    def map_options(self) -> dict:
+        """The options that decide the map's content (:attr:`MAP_FIELDS`), as a dict."""
+        return {name: getattr(self, name) for name in self.MAP_FIELDS}
+
+    def check(self) -> None:
+        """Raise :class:`InputError` (one line) for an option that would fail later, before any work."""
+        import codecs
+        import importlib.util
+
+        if self.top_k < 1:
+            raise InputError(f"--top-k must be 1 or more, not {self.top_k}")
+        if not self.resolution > 0:
+            raise InputError(f"--resolution must be above 0, not {self.resolution}")
+        if self.max_nodes is not None and self.max_nodes < 1:
+            raise InputError(f"--max-nodes must be 1 or more, not {self.max_nodes}")
+        if self.jobs < 1:
+            raise InputError(f"--jobs must be 1 or more, not {self.jobs}")
+        if self.encoding:
+            try:
+                codecs.lookup(self.encoding)
+            except LookupError:
+                raise InputError(f"--encoding {self.encoding}: no such text encoding "
+                                 "(e.g. utf-8, latin-1, cp1252)") from None
+        if self.model and not Path(self.model).exists():
+            try:
+                found = importlib.util.find_spec(self.model) is not None
+            except (ImportError, ValueError):
+                found = False
+            if not found:
+                raise InputError(f"--model {self.model}: no installed spaCy model of that name (nothing is "
+                                 "downloaded: install the package yourself, or leave --model out for the "
+                                 "built-in pipeline)")
+        if self.lexicon_paths:
+            from .extract.components._resources import Lexicon
+
+            Lexicon.load(self.lexicon_paths)  # a lexicon file is user input: its errors name file and line
 
 
 def _absolute_inputs(inputs: list[str] | None) -> list[str] | None:
@@ -187,12 +230,7 @@ def _columns(table: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 
 def build(inputs: Iterable[str | Path] | str | Path | None = None,
-          outdir: str | Path = DEFAULT_OUTDIR, *, format: str | None = None,
-          encoding: str | None = None, model: str | None = None, lexicon_paths=(),
-          top_k: int = 10, resolution: float = 1.0, seed: int = 42,
-          max_nodes: int | None = None, view: str = "papers", colour_by: str = "cluster", jobs: int = 1, progress: bool | None = None,
-          cache: bool = True, cache_dir: str | Path | None = None, engine: str = "local",
-          scheduler=None, mentions_from: str | Path | None = None) -> BuildResult:
+          outdir: str | Path = DEFAULT_OUTDIR, options: BuildOptions | None = None, **changes) -> BuildResult:
     """Map a corpus: read, extract concepts, build graphs and analytics, render the map.
 
     Parameters
@@ -201,25 +239,8 @@ def build(inputs: Iterable[str | Path] | str | Path | None = None,
     outdir : where the output files go (created). The whole set is written beside it and
         switched in at once (see :class:`conceptgraph.outputs.OutputSet`): the previous
         build's files are replaced, other files in ``outdir`` kept.
-    format, encoding : see :func:`conceptgraph.load`.
-    model, lexicon_paths : see :func:`conceptgraph.extract`.
-    top_k, resolution, seed : see :func:`conceptgraph.graph.analyse`.
-    max_nodes : most nodes drawn in ``graph.html`` (the rest are listed as left out).
-    view : the view ``graph.html`` opens on: ``papers``, ``concepts`` or ``bipartite``
-        (the page switches between all three).
-    colour_by : the colouring ``graph.html`` opens with: ``cluster`` or ``year`` (switchable).
-    jobs : processes for extraction (see :func:`conceptgraph.extract.engine.extract_papers`) and
-        the graph stage (see :func:`conceptgraph.graph.analyse`).
-    progress : None: an extraction counter on stderr when it is a terminal, else log lines
-        (a line per stage, and at least one every 10 s while it runs); True: log lines always;
-        False: nothing.
-    cache, cache_dir : reuse extraction results of the same texts with the same extractor
-        version, stored in ``cache_dir`` (default ``OUTDIR/.cache``); ``cache=False`` always extracts.
-    engine, scheduler : ``"local"``, or ``"dask"`` on the scheduler at that address.
-    mentions_from : skip extraction and read the mentions and concepts of ``inputs`` from
-        this partitioned directory (written by ``conceptgraph extract INPUT -o OUT.parquet``,
-        e.g. on a Dask cluster; see :func:`conceptgraph.extract.engine.read_extraction`).
-        The same map as extracting here when the inputs hold no duplicate records.
+    options : a :class:`BuildOptions` (default: its defaults).
+    **changes : fields of :class:`BuildOptions` to change (``top_k=5``), for short calls.
 
     Returns
     -------
@@ -228,25 +249,18 @@ def build(inputs: Iterable[str | Path] | str | Path | None = None,
 
     Examples
     --------
-    >>> from conceptgraph.pipeline import build
-    >>> result = build(outdir="conceptgraph-out")           # doctest: +SKIP
-    >>> sorted(p.name for p in result.files)[:3]            # doctest: +SKIP
+    >>> from conceptgraph.pipeline import BuildOptions, build
+    >>> result = build(outdir="conceptgraph-out")                         # doctest: +SKIP
+    >>> result = build(["refs.ris"], "out", BuildOptions(top_k=5, jobs=2))  # doctest: +SKIP
+    >>> sorted(p.name for p in result.files)[:3]                          # doctest: +SKIP
     ['clusters.csv', 'concepts.csv', 'graph.graphml']
     """
-    from . import graph as cg_graph
-    from . import viz
-    from .graph.trends import year_coverage
-
-    check_options(model=model, lexicon_paths=lexicon_paths, top_k=top_k, resolution=resolution,
-                  max_nodes=max_nodes, jobs=jobs, encoding=encoding)
-    log = _stage_log(progress)
-    note = None if progress is False else (lambda text: print(f"conceptgraph: {text}", file=sys.stderr))
+    options = dataclasses.replace(options or BuildOptions(), **changes)
+    options.check()
+    log = _stage_log(options.progress)
+    note = None if options.progress is False else (lambda text: print(f"conceptgraph: {text}", file=sys.stderr))
     with outputs.OutputSet(outdir, BUILD_OUTPUTS, note=note) as staged:
-        result = _build(staged, log, inputs, format=format, encoding=encoding, model=model,
-                        lexicon_paths=lexicon_paths, top_k=top_k, resolution=resolution, seed=seed,
-                        max_nodes=max_nodes, view=view, colour_by=colour_by, jobs=jobs, progress=progress,
-                        cache=cache, cache_dir=cache_dir, engine=engine, scheduler=scheduler,
-                        mentions_from=mentions_from)
+        result = _build(staged, log, inputs, options)
         with log.stage("switching the new files into place"):
             result.files = staged.commit(p.name for p in result.files)
     return result
@@ -261,9 +275,7 @@ def _extraction_progress(progress, log):
     return progress
 
 
-def _build(staged: outputs.OutputSet, log, inputs, *, format, encoding, model, lexicon_paths, top_k,
-           resolution, seed, max_nodes, view, colour_by, jobs, progress, cache, cache_dir, engine,
-           scheduler, mentions_from) -> BuildResult:
+def _build(staged: outputs.OutputSet, log, inputs, options: BuildOptions) -> BuildResult:
     from . import graph as cg_graph
     from . import viz
     from .graph.trends import year_coverage
@@ -275,30 +287,31 @@ def _build(staged: outputs.OutputSet, log, inputs, *, format, encoding, model, l
     timings = {}
     start = time.perf_counter()
     with log.stage("reading inputs"):
-        papers = load(input_names, format=format, encoding=encoding)
+        papers = load(input_names, format=options.format, encoding=options.encoding)
         log.status(f"{len(papers):,} papers")
     timings["load"] = time.perf_counter() - start
 
     start = time.perf_counter()
     with log.stage("extracting concepts"):
-        if mentions_from is not None:
-            mentions, concepts, left_out = read_extraction(mentions_from, papers)
-            extraction = {"cache": "off", "engine": "read", "path": str(mentions_from),
+        if options.mentions_from is not None:
+            mentions, concepts, left_out = read_extraction(options.mentions_from, papers)
+            extraction = {"cache": "off", "engine": "read", "path": str(options.mentions_from),
                           "mentions_of_merged_duplicates_left_out": left_out}
         else:
+            cache_dir = (Path(options.cache_dir) if options.cache_dir else outdir / ".cache") \
+                if options.cache else None
             mentions, concepts = extract_papers(
-                papers, model=model, lexicon_paths=lexicon_paths, jobs=jobs,
-                progress=_extraction_progress(progress, log),
-                cache_dir=(Path(cache_dir) if cache_dir else outdir / ".cache") if cache else None,
-                engine=engine, scheduler=scheduler)
+                papers, model=options.model, lexicon_paths=options.lexicon_paths, jobs=options.jobs,
+                progress=_extraction_progress(options.progress, log), cache_dir=cache_dir,
+                engine=options.engine, scheduler=options.scheduler)
             extraction = mentions.attrs.pop("extraction", {})
         log.status(f"{len(mentions):,} mentions of {len(concepts):,} concepts")
     timings["extract"] = time.perf_counter() - start
 
     start = time.perf_counter()
     with log.stage("building graphs and analytics"):
-        graphs = cg_graph.analyse(papers, mentions, concepts, top_k=top_k, resolution=resolution, seed=seed,
-                                  jobs=jobs)
+        graphs = cg_graph.analyse(papers, mentions, concepts, top_k=options.top_k,
+                                  resolution=options.resolution, seed=options.seed, jobs=options.jobs)
     timings["graph"] = time.perf_counter() - start
 
     start = time.perf_counter()
@@ -321,10 +334,10 @@ def _build(staged: outputs.OutputSet, log, inputs, *, format, encoding, model, l
     start = time.perf_counter()
     with log.stage("drawing the map"):
         html_path = staged.path("graph.html")
-        cap = {"max_nodes": max_nodes} if max_nodes else {}  # else the viz stage's default cap
+        cap = {"max_nodes": options.max_nodes} if options.max_nodes else {}  # else the viz stage's default cap
         viz.render_html({"papers": graphs.paper_graph, "concepts": graphs.concept_graph,
                          "bipartite": graphs.bipartite}, html_path, title="conceptgraph map",
-                        view=view, colour_by=colour_by, seed=seed, **cap)
+                        view=options.view, colour_by=options.colour_by, seed=options.seed, **cap)
         files.append(html_path)
     timings["render"] = time.perf_counter() - start
 
@@ -357,14 +370,13 @@ def _build(staged: outputs.OutputSet, log, inputs, *, format, encoding, model, l
         # What `conceptgraph export` needs to recompute this map (None = the sample corpus): the
         # inputs as absolute paths, so that export reads the same files from any directory.
         "params": {"inputs": _absolute_inputs(input_names),
-                   "options": {"format": format, "encoding": encoding, "model": model,
-                               "lexicon_paths": [os.path.abspath(p) for p in lexicon_paths], "top_k": top_k,
-                               "resolution": resolution, "seed": seed}},
+                   "options": {**options.map_options(),
+                               "lexicon_paths": [os.path.abspath(p) for p in options.lexicon_paths]}},
         # Timings differ between runs; every other byte of the outputs is reproducible.
         "timings_s": {k: round(v, 3) for k, v in timings.items()},
     }
-    if mentions_from is not None:  # extraction was read, not run: from where, and what was left out
-        report["mentions_read"] = {"path": str(mentions_from),
+    if options.mentions_from is not None:  # extraction was read, not run: from where, and what was left out
+        report["mentions_read"] = {"path": str(options.mentions_from),
                                    "merged_duplicates_left_out": extraction["mentions_of_merged_duplicates_left_out"]}
     files.append(outputs.write_json(staged.path("report.json"), report))
     return BuildResult(outdir, graphs.papers, mentions, graphs.concepts, graphs, report, files, extraction)
@@ -442,4 +454,4 @@ def extract_file(input: str | Path, output: str | Path, *, format: str | None = 
     return papers.attrs["load_report"]
 
 
-__all__ = ["build", "extract_file", "BuildResult", "OutputError", "InputError", "DEFAULT_OUTDIR"]
+__all__ = ["build", "BuildOptions", "extract_file", "BuildResult", "OutputError", "InputError", "DEFAULT_OUTDIR"]

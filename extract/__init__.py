@@ -1,17 +1,11 @@
-"""Extraction stage: files → papers table → typed concept mentions.
-
-``conceptgraph.extract`` is both this package and a function: calling it runs
-:func:`extract` (so ``conceptgraph.extract(papers)`` and
-``from conceptgraph.extract import load`` both work).
+"""Extraction stage: files → papers table (:func:`load`) → typed concept mentions
+(:func:`extract_concepts`, also ``conceptgraph.extract_concepts``).
 """
-import sys
-import types
-
 from .corpus import PAPER_COLUMNS, detect_language, load, paper_id, sample_corpus
 from .readers import InputError
 
 
-def extract(papers, nlp=None, *, model=None, lexicon_paths=(), batch_size=None):
+def extract_concepts(papers, nlp=None, *, model=None, lexicon_paths=(), batch_size=None):
     """Find typed concept mentions in a papers table.
 
     Parameters
@@ -30,7 +24,7 @@ def extract(papers, nlp=None, *, model=None, lexicon_paths=(), batch_size=None):
     Examples
     --------
     >>> import conceptgraph
-    >>> mentions, concepts = conceptgraph.extract(conceptgraph.load())
+    >>> mentions, concepts = conceptgraph.extract_concepts(conceptgraph.load())
     >>> "densenet" in set(concepts.concept_id)
     True
     """
@@ -41,12 +35,5 @@ def extract(papers, nlp=None, *, model=None, lexicon_paths=(), batch_size=None):
     return extract_mentions(papers, nlp=nlp, batch_size=batch_size)
 
 
-class _CallableModule(types.ModuleType):
-    def __call__(self, *args, **kwargs):
-        return extract(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
-
-__all__ = ["load", "extract", "sample_corpus", "detect_language", "paper_id", "InputError",
+__all__ = ["load", "extract_concepts", "sample_corpus", "detect_language", "paper_id", "InputError",
            "PAPER_COLUMNS"]

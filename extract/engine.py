@@ -13,7 +13,7 @@ two steps, and every engine here keeps that split:
    the calling process, over all per-paper rows in corpus order.
 
 Every engine therefore gives exactly the mentions of
-``conceptgraph.extract(papers)`` for any ``batch_size``, ``jobs`` or partitioning.
+``conceptgraph.extract_concepts(papers)`` for any ``batch_size``, ``jobs`` or partitioning.
 
 Engines
 -------
@@ -627,7 +627,7 @@ def extract_papers(papers: pd.DataFrame, *, model: str | None = None, lexicon_pa
                    batch_size: int | None = None, jobs: int = 1, chunk_size: int | None = None,
                    progress=None, cache_dir: str | Path | None = None, engine: str = "local",
                    scheduler=None, start_method: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``conceptgraph.extract(papers)`` streamed in batches, in ``jobs`` processes, with a cache.
+    """``conceptgraph.extract_concepts(papers)`` streamed in batches, in ``jobs`` processes, with a cache.
 
     Parameters
     ----------

@@ -1,4 +1,5 @@
 """The whole job, as a new user runs it: `conceptgraph build` on the bundled corpus, then the queries."""
+import dataclasses
 import csv
 import json
 import subprocess
@@ -219,3 +220,33 @@ assert all(G.edges[e] == H.edges[e] for e in G.edges)
     assert ours.returncode == 0, ours.stderr
     theirs = subprocess.run([sys.executable, "-c", code, "networkx"], capture_output=True, text=True, timeout=300)
     assert theirs.returncode == 9, "the limit is not tight enough to tell a streamed writer from a tree"
+
+
+def test_pipeline_docstring_examples_run():
+    import doctest
+
+    from conceptgraph import pipeline
+
+    result = doctest.testmod(pipeline, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0 and result.attempted >= 3
+
+
+def test_build_options_travel_as_one_object_and_changes_apply_on_top():
+    from conceptgraph.pipeline import BuildOptions
+
+    base = BuildOptions(top_k=5, seed=7)
+    assert dataclasses.replace(base, top_k=3).map_options() == {
+        "format": None, "encoding": None, "model": None, "lexicon_paths": (), "top_k": 3,
+        "resolution": 1.0, "seed": 7}
+    with pytest.raises(TypeError):
+        build(outdir="unused", options=base, no_such_option=1)
+
+
+def test_extract_is_a_plain_package_and_extract_concepts_the_function():
+    import types
+
+    import conceptgraph
+
+    assert type(conceptgraph.extract) is types.ModuleType  # no module that swaps its own class
+    mentions, concepts = conceptgraph.extract_concepts(conceptgraph.load().head(3))
+    assert set(mentions["paper_id"]) <= set(conceptgraph.load().head(3)["id"]) and len(concepts)

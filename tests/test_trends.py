@@ -472,7 +472,7 @@ def test_integration_with_the_real_extractor(papers):
     import conceptgraph
 
     try:
-        mentions, concepts = conceptgraph.extract(papers)
+        mentions, concepts = conceptgraph.extract_concepts(papers)
     except (ImportError, NotImplementedError) as err:  # extractor not there yet
         pytest.skip(f"extractor not available: {err}")
 
@@ -500,7 +500,7 @@ def test_cluster_years_on_the_real_graph_stage(papers):
 
     try:
         from conceptgraph.graph import analyse
-        mentions, concepts = conceptgraph.extract(papers)
+        mentions, concepts = conceptgraph.extract_concepts(papers)
         result = analyse(papers, mentions, concepts)
     except (ImportError, NotImplementedError) as err:
         pytest.skip(f"extract or graph stage not available: {err}")
