@@ -2,7 +2,7 @@
 
 Exit codes: 0 success; 1 internal error (one line; ``--debug`` shows the
 traceback); 2 bad usage or unreadable input; 3 output cannot be written;
-130 interrupted.
+130 interrupted (SIGINT, Ctrl-C); 143 terminated (SIGTERM).
 """
 from __future__ import annotations
 
@@ -12,17 +12,23 @@ import sys
 from pathlib import Path
 
 
+#: What a stopping signal prints and the exit code it gives (128 + the signal's number, as a shell reports it).
+_STOPPED = {signal.SIGINT: ("conceptgraph: interrupted", 130), signal.SIGTERM: ("conceptgraph: terminated", 143)}
+
+
 def _interrupted_quietly(signum, frame):
-    """Ctrl-C outside :func:`main`'s handling (loading modules, shutting down): one line, exit 130."""
-    os.write(2, b"conceptgraph: interrupted\n")
-    os._exit(130)
+    """Ctrl-C or SIGTERM outside :func:`main`'s handling (loading modules, shutting down): one line."""
+    message, code = _STOPPED[signum]
+    os.write(2, message.encode() + b"\n")
+    os._exit(code)
 
 
-# Run as the program (console script or ``python -m conceptgraph``), Ctrl-C is handled from the
-# first moment, before the heavy imports below; imported by other code, nothing is changed.
+# Run as the program (console script or ``python -m conceptgraph``), Ctrl-C and SIGTERM are handled
+# from the first moment, before the heavy imports below; imported by other code, nothing is changed.
 _AS_PROGRAM = sys.argv[0] == "-m" or Path(sys.argv[0]).name in ("conceptgraph", "__main__.py")
 if _AS_PROGRAM:
-    signal.signal(signal.SIGINT, _interrupted_quietly)
+    for _signum in _STOPPED:
+        signal.signal(_signum, _interrupted_quietly)
 
 import argparse  # noqa: E402  (after the Ctrl-C handler, on purpose)
 import traceback  # noqa: E402
@@ -30,7 +36,7 @@ import traceback  # noqa: E402
 from . import __version__  # noqa: E402
 from .extract import InputError  # noqa: E402
 
-EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_OUTPUT, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_OUTPUT = 0, 1, 2, 3
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as the shell reports a reader that stopped early
 
 
@@ -407,31 +413,33 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 class _Interrupt:
-    """Ctrl-C inside :func:`main`: raise ``KeyboardInterrupt`` (so temporary files are removed on
-    the way out) and remember it, so that it counts even where some library swallowed it."""
+    """Ctrl-C or SIGTERM inside :func:`main`: raise ``KeyboardInterrupt`` (so the staging folder and
+    temporary files are removed on the way out) and remember the first signal, so that it counts
+    even where some library swallowed the exception."""
 
     def __init__(self):
-        self.count = 0
+        self.signum = None
 
     def __call__(self, signum, frame):
-        self.count += 1
+        self.signum = self.signum or signum
         raise KeyboardInterrupt
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     interrupt = _Interrupt()
-    previous = signal.signal(signal.SIGINT, interrupt)
+    previous = {signum: signal.signal(signum, interrupt) for signum in _STOPPED}
     try:
         code = _main(argv)
     except KeyboardInterrupt:
-        code = EXIT_INTERRUPTED
+        interrupt.signum = interrupt.signum or signal.SIGINT
     finally:
-        # A Ctrl-C from here to the process's end (shutting down workers) must not print a traceback.
-        signal.signal(signal.SIGINT, _interrupted_quietly if _AS_PROGRAM else previous)
-    if interrupt.count or code == EXIT_INTERRUPTED:
-        print("conceptgraph: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        # A signal from here to the process's end (shutting down workers) must not print a traceback.
+        for signum, handler in previous.items():
+            signal.signal(signum, _interrupted_quietly if _AS_PROGRAM else handler)
+    if interrupt.signum is not None:
+        message, code = _STOPPED[interrupt.signum]
+        print(message, file=sys.stderr)
     return code
 
 

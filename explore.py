@@ -37,8 +37,64 @@ def _split_list(value) -> list[str]:
     return [] if pd.isna(value) or value == "" else str(value).split("; ")
 
 
+#: Per table of a build: the columns the questions need, and the numeric columns (when present).
+_BUILD_TABLES = {
+    "papers.csv": (("id", "title"), ("year", "source_line", "n_concepts", "cluster")),
+    "mentions.csv": (("paper_id", "concept_id"), ("start", "end")),
+    "concepts.csv": (("concept_id", "label", "type", "aliases", "generic"),
+                     ("n_papers", "n_mentions", "degree", "weighted_degree", "pagerank", "betweenness",
+                      "eigenvector", "rank", "cluster", "first_year", "last_year", "mean_year")),
+    "paper_edges.csv": (("source", "target"), ("weight",)),
+    "clusters.csv": (("cluster",), ("size", "share", "mean_year", "growth")),
+}
+_REBUILD = "run `conceptgraph build` again"
+
+
+def _checked_table(table: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """A table read back from a build, or an :class:`InputError` naming the file (and line) that
+    was edited or damaged since: a needed column missing, a number column holding text."""
+    needed, numeric = _BUILD_TABLES[path.name]
+    missing = [c for c in needed if c not in table.columns]
+    if missing:
+        raise InputError(f"{path}: not a table of a build (no column {', '.join(missing)}); {_REBUILD}")
+    for name in needed:
+        table[name] = table[name].fillna("").astype(str)
+    for name in (c for c in numeric if c in table.columns):
+        values = pd.to_numeric(table[name].replace("", None), errors="coerce")
+        bad = values.isna() & table[name].notna() & table[name].astype(str).ne("")
+        bad |= values.abs().eq(float("inf"))
+        if bad.any():
+            row = int(bad.to_numpy().argmax())
+            raise InputError(f"{path}:{row + 2}: {name} {table[name].iloc[row]!r} is not a number; {_REBUILD}")
+        table[name] = values
+    return table
+
+
+def _read_report(outdir: Path, dir_fd: int | None = None) -> dict:
+    """``outdir/report.json`` with its ``params``, or an :class:`InputError` saying it is damaged
+    (``FileNotFoundError`` when there is none)."""
+    path = outdir / "report.json"
+    try:
+        opened = os.open("report.json", os.O_RDONLY, dir_fd=dir_fd) if dir_fd is not None else os.open(path, os.O_RDONLY)
+        with open(opened, encoding="utf-8") as fh:
+            report = json.load(fh)
+    except FileNotFoundError:
+        raise
+    except (ValueError, OSError) as err:
+        reason = " ".join(str(getattr(err, "strerror", None) or err).split())
+        raise InputError(f"{path}: not a build's report ({reason}); {_REBUILD}") from None
+    if not isinstance(report, dict) or not isinstance(report.setdefault("params", {}), dict) or \
+            not isinstance(report["params"].get("options", {}), dict) or \
+            not all(isinstance(i, str) for i in report["params"].get("inputs") or []):
+        raise InputError(f"{path}: not a build's report (no params as a build records them); {_REBUILD}")
+    return report
+
+
 def read_build(outdir: str | Path = DEFAULT_OUTDIR) -> Tables:
     """Read the tables that :func:`conceptgraph.pipeline.build` wrote into ``outdir``.
+
+    A table that is not as ``build`` wrote it (cut short, edited, not UTF-8) is an
+    :class:`InputError` naming the file, and the line where one is to blame.
 
     Examples
     --------
@@ -47,8 +103,7 @@ def read_build(outdir: str | Path = DEFAULT_OUTDIR) -> Tables:
     ['concept_id', 'label', 'type']
     """
     outdir = Path(outdir)
-    needed = ["papers.csv", "mentions.csv", "concepts.csv", "paper_edges.csv", "clusters.csv"]
-    missing = [name for name in needed if not (outdir / name).is_file()]
+    missing = [name for name in _BUILD_TABLES if not (outdir / name).is_file()]
     if missing:
         raise InputError(f"{outdir}: no map here (missing {', '.join(missing)}); "
                          "run `conceptgraph build` first or give INPUT files")
@@ -58,21 +113,25 @@ def read_build(outdir: str | Path = DEFAULT_OUTDIR) -> Tables:
     folder = os.open(outdir, os.O_RDONLY | os.O_DIRECTORY)
 
     def read(name):
-        with open(os.open(name, os.O_RDONLY, dir_fd=folder), encoding="utf-8", closefd=True) as fh:
-            table = pd.read_csv(fh, dtype=strings, keep_default_na=False, na_values={"year": [""]})
-        return outputs.unsafe_table(table)  # the text as it was, without the spreadsheet prefix
+        try:
+            with open(os.open(name, os.O_RDONLY, dir_fd=folder), encoding="utf-8", closefd=True) as fh:
+                table = pd.read_csv(fh, dtype=strings, keep_default_na=False, na_values={"year": [""]})
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, OSError) as err:
+            reason = " ".join(str(getattr(err, "strerror", None) or err).split())
+            raise InputError(f"{outdir / name}: not a table of a build ({reason}); {_REBUILD}") from None
+        # the text as it was, without the spreadsheet prefix
+        return _checked_table(outputs.unsafe_table(table), outdir / name)
 
     try:
         papers, mentions, concepts = read("papers.csv"), read("mentions.csv"), read("concepts.csv")
         paper_edges, clusters = read("paper_edges.csv"), read("clusters.csv")
         try:
-            with open(os.open("report.json", os.O_RDONLY, dir_fd=folder), encoding="utf-8") as fh:
-                params = json.load(fh).get("params", {})
+            params = _read_report(outdir, dir_fd=folder)["params"]
         except FileNotFoundError:
             params = {}
     finally:
         os.close(folder)
-    papers["year"] = pd.to_numeric(papers.get("year"), errors="coerce").astype("Int64")
+    papers["year"] = papers["year"].round().astype("Int64") if "year" in papers else pd.NA
     concepts["aliases"] = concepts["aliases"].map(_split_list)
     concepts["generic"] = concepts["generic"].astype(str).eq("True")
     return Tables(papers, mentions, concepts, paper_edges, clusters, params)
@@ -218,11 +277,12 @@ _LEFT_TO_BUILD = frozenset(BUILD_OUTPUTS) | {"paper_graph.graphml"}
 def _recorded_build(outdir: Path) -> tuple[dict, list[str] | None, dict]:
     """The report of the build in ``outdir`` and what recomputing it needs: (report, inputs, options)."""
     report_path = outdir / "report.json"
-    if not report_path.is_file():
+    try:
+        report = _read_report(outdir)
+    except FileNotFoundError:
         raise InputError(f"{outdir}: no map here (no report.json); run `conceptgraph build` first "
-                         "or give INPUT files")
-    report = json.loads(report_path.read_text("utf-8"))
-    params = report.get("params", {})
+                         "or give INPUT files") from None
+    params = report["params"]
     inputs = params.get("inputs")
     relative = [i for i in inputs or () if not os.path.isabs(i)]
     if relative:

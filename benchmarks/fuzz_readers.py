@@ -38,6 +38,24 @@ from test_fuzz_readers import SEEDS, SUFFIXES, check_item, mutate  # noqa: E402
 CHUNK = 500  # inputs per Hypothesis run; the budget is checked between runs
 
 
+def failure_signature(kind: str, err: BaseException) -> str:
+    """What tells one failure from another: the exception type and where it was raised."""
+    frame = traceback.extract_tb(err.__traceback__)[-1] if err.__traceback__ else None
+    return f"{kind}: {type(err).__name__} at {frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}" \
+        if frame else f"{kind}: {type(err).__name__}: {err}"
+
+
+def report(figures: dict, failures: dict[str, dict], line: str, as_json: bool) -> int:
+    """Print a fuzz run's figures (a line, or JSON with the failures); 1 when a case failed."""
+    if as_json:
+        print(json.dumps({**figures, "failures": failures}, indent=2))
+    else:
+        print(line)
+        for signature, detail in failures.items():
+            print(f"  FAILED {signature}: {detail['message']}\n    case: {detail['case']}")
+    return 1 if failures else 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=60.0, help="time budget in seconds, checked every 500 inputs (default: %(default)s)")
@@ -52,12 +70,10 @@ def main(argv=None) -> int:
     tmpdir = Path(tempfile.mkdtemp(prefix="cg-fuzz-"))
 
     def crash(kind: str, payload, err: BaseException):
-        frame = traceback.extract_tb(err.__traceback__)[-1] if err.__traceback__ else None
-        signature = f"{kind}: {type(err).__name__} at {frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}" \
-            if frame else f"{kind}: {type(err).__name__}: {err}"
+        signature = failure_signature(kind, err)
         stats["crashes"] += 1
         if signature not in crashes:
-            crashes[signature] = {"message": str(err)[:300], "input": repr(payload)[:300]}
+            crashes[signature] = {"message": str(err)[:300], "case": repr(payload)[:300]}
             if args.save_crashes:
                 out = Path(args.save_crashes)
                 out.mkdir(parents=True, exist_ok=True)
@@ -122,16 +138,10 @@ def main(argv=None) -> int:
                "inputs_per_second": round(stats["inputs"] / elapsed, 1) if elapsed else None,
                "calls": stats["calls"], "input_errors": stats["input_errors"], "crashes": stats["crashes"],
                "distinct_crashes": len(crashes), "readers": sorted(READERS)}
-    if args.json:
-        print(json.dumps({**figures, "crash_details": crashes}, indent=2))
-    else:
-        print(f"fuzzed {len(READERS)} readers and load() for {figures['seconds']} s (seed {args.seed}): "
-              f"{figures['inputs_tried']} inputs tried in {figures['calls']} reader/load calls "
-              f"({figures['input_errors']} ended in a one-line InputError, the rest read), "
-              f"{figures['crashes']} crashes ({figures['distinct_crashes']} distinct)")
-        for signature, detail in crashes.items():
-            print(f"  CRASH {signature}: {detail['message']}\n    input: {detail['input']}")
-    return 1 if crashes else 0
+    return report(figures, crashes, f"fuzzed {len(READERS)} readers and load() for {figures['seconds']} s "
+                  f"(seed {args.seed}): {figures['inputs_tried']} inputs tried in {figures['calls']} reader/load "
+                  f"calls ({figures['input_errors']} ended in a one-line InputError, the rest read), "
+                  f"{figures['crashes']} crashes ({figures['distinct_crashes']} distinct)", args.json)
 
 
 if __name__ == "__main__":

@@ -889,6 +889,50 @@ def test_sigint_at_any_moment_exits_130_without_traceback(tmp_path):
     assert not list(tmp_path.glob(".out.staging-*"))
 
 
+@needs_pipeline
+def test_sigterm_is_handled_like_ctrl_c(tmp_path):
+    """SIGTERM (``kill``, a batch system's time limit) at start-up, in extraction (one process or two),
+    and while the output set is staged: one line, exit 143, one build's whole set, no staging folder."""
+    corpus = _write_jsonl(tmp_path / "c.jsonl", [dict(r, year=None) for r in _sample_rows(20)])
+    other = _write_jsonl(tmp_path / "other.jsonl", [dict(r, year=None) for r in _sample_rows(14, 25)])
+    out, reference = tmp_path / "out", tmp_path / "reference"
+    start = time.perf_counter()
+    assert cli("build", corpus, "-o", reference, "-q", "--no-cache").returncode == 0
+    duration = time.perf_counter() - start
+    assert cli("build", other, "-o", out, "-q").returncode == 0
+    before, new = _listing(out), _listing(reference)
+    names = {n for n in before if n != "report.json"}
+    env = dict(os.environ, PYTHONHASHSEED="0")
+    # Moments as shares of a whole build's time (the machine's load changes it), and the write window.
+    moments = [(0.15, 1), (0.4, 1), (0.7, 1), (0.5, 2), ("staged", 1)]
+    outcomes = {}
+    for moment, jobs in moments:
+        proc = subprocess.Popen([sys.executable, "-m", "conceptgraph", "build", str(corpus), "-o", str(out),
+                                 "--no-cache", "-q", "--jobs", str(jobs)], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, env=env)
+        if moment == "staged":  # the first output file is in the staging folder
+            inodes = {name: os.stat(out / name).st_ino for name in before}
+            while proc.poll() is None and _staged_or_replaced(out, names, inodes) < 1:
+                time.sleep(0.001)
+        else:
+            time.sleep(moment * duration)
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=120)
+        if proc.returncode == -signal.SIGTERM or "init_import_site" in err:
+            continue  # before Python's own start-up finished: no program code runs yet
+        assert proc.returncode == 143, (moment, jobs, proc.returncode, err)
+        assert "Traceback" not in err and err.strip().splitlines() == ["conceptgraph: terminated"], (moment, err)
+        states = _states(_listing(out), before, new)
+        assert states in ({"old"}, {"new"}), (moment, jobs, sorted(states))
+        assert not list(tmp_path.glob(".*.staging-*")), (moment, jobs)
+        outcomes[moment, jobs] = states.pop()
+        if outcomes[moment, jobs] == "new":  # terminated after the switch: start again from the old set
+            shutil.rmtree(out)
+            assert cli("build", other, "-o", out, "-q").returncode == 0
+    assert outcomes.get(("staged", 1)) == "old", outcomes
+    assert list(outcomes.values()).count("old") >= 3, outcomes
+
+
 _BAD_LEXICONS = [
     ("bad.jsonl", b'{"label": "X", "type": "method"\n', ":1: not a JSON object"),
     ("type.jsonl", b'{"label": "Frob", "type": "gadget"}\n', ":1: unknown type 'gadget'"),
