@@ -136,7 +136,7 @@ def _stage_log(progress) -> StageLog | _NoLog:
     return StageLog() if progress is True or not (isatty and isatty()) else _NoLog()
 
 
-def check_options(*, model: str | None = None, lexicon_paths=(), top_k: int = 10, resolution: float = 1.0,
+def check_options(*, model: str | None = None, lexicon_paths=(), top_k: int = 10, resolution: float = 1.5,
                   max_nodes: int | None = None, jobs: int = 1, encoding: str | None = None) -> None:
     """Raise :class:`InputError` (one line) for an option that would fail later, before any work.
 
@@ -189,7 +189,7 @@ def _columns(table: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 def build(inputs: Iterable[str | Path] | str | Path | None = None,
           outdir: str | Path = DEFAULT_OUTDIR, *, format: str | None = None,
           encoding: str | None = None, model: str | None = None, lexicon_paths=(),
-          top_k: int = 10, resolution: float = 1.0, seed: int = 42,
+          top_k: int = 10, resolution: float = 1.5, seed: int = 42,
           max_nodes: int | None = None, view: str = "papers", colour_by: str = "cluster", jobs: int = 1, progress: bool | None = None,
           cache: bool = True, cache_dir: str | Path | None = None, engine: str = "local",
           scheduler=None, mentions_from: str | Path | None = None) -> BuildResult:
