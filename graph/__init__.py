@@ -43,7 +43,7 @@ from .centrality import _rank, betweenness, concept_centrality, eigenvector, pag
 from .citations import (citation_graph, citation_table, concept_introductions, inferred_citations,
                         match_references)
 from .communities import (UNCLUSTERED, bridge_concepts, cluster_table, concept_cluster_labels, ctfidf, leiden,
-                          louvain, louvain_core, merge_small_clusters, neighbour_graph)
+                          louvain, louvain_core, merge_small_clusters, neighbour_links)
 from .terms import term_incidence
 from .export import write_exports
 from .trends import cluster_years, concept_years
@@ -247,7 +247,7 @@ def analyse(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame
     papers, mentions, concepts : the extract stage's DataFrames (see the package contract).
     top_k : each paper keeps its ``top_k`` nearest neighbours (symmetric union).
     cluster_top_k : paper clusters are found on the graph of each paper's ``cluster_top_k``
-        nearest neighbours (:func:`conceptgraph.graph.communities.neighbour_graph`).
+        nearest neighbours (:func:`conceptgraph.graph.communities.neighbour_links`).
     resolution : Leiden resolution for paper clusters (higher → more clusters).
     seed : seed for Leiden and sampled betweenness; same inputs + seed → same tables.
     infer_citations : add inferred citations (A names a concept B introduced).
@@ -356,7 +356,7 @@ def analyse(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame
 
     # paper clusters and centrality
     min_size = min(5, max(2, math.ceil(0.01 * len(papers)))) if min_cluster_size == "auto" else int(min_cluster_size)
-    pclusters = leiden(neighbour_graph(P, wide), weight="weight", resolution=resolution, seed=seed, min_size=min_size)
+    pclusters = leiden(P, links=neighbour_links(P, wide), resolution=resolution, seed=seed, min_size=min_size)
     pids = papers["id"].tolist()
     cl = np.array([pclusters[p] for p in pids], dtype=np.int64)
     hubs = inc.df > _max_df_count(max_df, len(papers))
