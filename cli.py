@@ -345,7 +345,7 @@ def make_parser() -> argparse.ArgumentParser:
     _add_extract_options(p)
     p.add_argument("--top-k", type=_positive_int, default=10,
                    help="strongest links kept per paper (default: %(default)s)")
-    p.add_argument("--resolution", type=_above(0), default=1.0,
+    p.add_argument("--resolution", type=_above(0), default=1.5,
                    help="Leiden resolution of the paper clusters (default: %(default)s)")
     p.add_argument("--seed", type=int, default=42, help="seed of every random choice (default: %(default)s)")
     p.add_argument("--max-nodes", type=_positive_int, default=None, help="most nodes drawn in graph.html")

@@ -170,7 +170,7 @@ class BuildOptions:
     cache_dir: str | Path | None = None
     mentions_from: str | Path | None = None
     top_k: int = 10
-    resolution: float = 1.0
+    resolution: float = 1.5
     seed: int = 42
     max_nodes: int | None = None
     view: str = "papers"

@@ -37,12 +37,13 @@ import scipy.sparse as sp
 
 from .build import _max_df_count
 from .build import (KIND_PRIORITY, paper_vectors, association_strength, bipartite_graph, concept_graph, concept_weights,
-                    cooccurrence_counts, incidence, paper_graph, paper_label, paper_similarity)
+                    cooccurrence_counts, incidence, nearest_edges, paper_graph, paper_label, paper_similarity,
+                    similarity_edges)
 from .centrality import _rank, betweenness, concept_centrality, eigenvector, pagerank, paper_centrality, top_concepts
 from .citations import (citation_graph, citation_table, concept_introductions, inferred_citations,
                         match_references)
 from .communities import (UNCLUSTERED, bridge_concepts, cluster_table, concept_cluster_labels, ctfidf, leiden,
-                          louvain, louvain_core, merge_small_clusters)
+                          louvain, louvain_core, merge_small_clusters, neighbour_links)
 from .terms import term_incidence
 from .export import write_exports
 from .trends import cluster_years, concept_years
@@ -234,7 +235,7 @@ def _in_process(func, args):
 
 
 def analyse(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame, *, top_k: int = 10,
-            resolution: float = 1.0, seed: int = 42, infer_citations: bool = True,
+            cluster_top_k: int = 20, resolution: float = 1.5, seed: int = 42, infer_citations: bool = True,
             concept_resolution: float | None = None, generic_weight: float = 0.1, max_df="auto",
             max_introducers: int = 1, jobs: int = 1, concept_weight: float = 1.0, use_terms: bool = True,
             min_cluster_size="auto", concept_min_papers: int = 2,
@@ -245,6 +246,8 @@ def analyse(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame
     ----------
     papers, mentions, concepts : the extract stage's DataFrames (see the package contract).
     top_k : each paper keeps its ``top_k`` nearest neighbours (symmetric union).
+    cluster_top_k : paper clusters are found on the graph of each paper's ``cluster_top_k``
+        nearest neighbours (:func:`conceptgraph.graph.communities.neighbour_links`).
     resolution : Leiden resolution for paper clusters (higher → more clusters).
     seed : seed for Leiden and sampled betweenness; same inputs + seed → same tables.
     infer_citations : add inferred citations (A names a concept B introduced).
@@ -294,7 +297,7 @@ def analyse(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame
     """
     attrs = dict(papers.attrs)
     papers, mentions, concepts = _clean_inputs(papers, mentions, concepts)
-    params = dict(top_k=top_k, resolution=resolution, seed=seed, infer_citations=infer_citations,
+    params = dict(top_k=top_k, cluster_top_k=cluster_top_k, resolution=resolution, seed=seed, infer_citations=infer_citations,
                   concept_resolution=concept_resolution if concept_resolution is not None else resolution,
                   generic_weight=generic_weight, max_df=max_df, max_introducers=max_introducers,
                   concept_weight=concept_weight, use_terms=use_terms, min_cluster_size=min_cluster_size,
@@ -344,14 +347,16 @@ def analyse(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame
         concept_side, concept_result = _in_process(_concept_side, concept_args), None
     else:
         concept_side, concept_result = None, _concept_side(*concept_args)
-    P = paper_graph(papers, mentions, concepts, top_k=top_k, citations=cites, inc=inc, vectors=vectors)
+    wide = similarity_edges(vectors.vectors, top_k=max(top_k, cluster_top_k))
+    P = paper_graph(papers, mentions, concepts, top_k=top_k, citations=cites, inc=inc, vectors=vectors,
+                    edges=nearest_edges(wide, top_k))
     B = bipartite_graph(papers, mentions, concepts, inc=inc, keep=in_concept_graph)
     prefix = B.graph["concept_prefix"]
     D = citation_graph(papers, cites)
 
     # paper clusters and centrality
     min_size = min(5, max(2, math.ceil(0.01 * len(papers)))) if min_cluster_size == "auto" else int(min_cluster_size)
-    pclusters = leiden(P, weight="weight", resolution=resolution, seed=seed, min_size=min_size)
+    pclusters = leiden(P, links=neighbour_links(P, wide), resolution=resolution, seed=seed, min_size=min_size)
     pids = papers["id"].tolist()
     cl = np.array([pclusters[p] for p in pids], dtype=np.int64)
     hubs = inc.df > _max_df_count(max_df, len(papers))

@@ -47,6 +47,7 @@ __all__ = [
     "bipartite_graph",
     "paper_similarity",
     "similarity_edges",
+    "nearest_edges",
     "PaperVectors",
     "paper_vectors",
     "pair_similarity",
@@ -405,7 +406,7 @@ def _within_budget(df: np.ndarray, w: np.ndarray, budget: float | None) -> np.nd
 
 def paper_vectors(inc: Incidence, concepts: pd.DataFrame, terms=None, *, generic_weight: float = 0.1,
                   max_df="auto", concept_weight: float = 1.0, idf_power: float = 0.75,
-                  budget: float | None = None) -> PaperVectors:
+                  phrase_weight: float = 0.7, budget: float | None = None) -> PaperVectors:
     """The paper representation that links and clusters papers: concepts and terms in one vector.
 
     One sparse TF-IDF-like vector per paper, L2-normalised, whose columns are the typed
@@ -413,7 +414,8 @@ def paper_vectors(inc: Incidence, concepts: pd.DataFrame, terms=None, *, generic
     other words. A concept counts like a phrase term: ``concept_weight * w_c ** idf_power``
     with ``w_c`` its specificity (:func:`concept_weights`: IDF, generic concepts ×
     ``generic_weight``, concepts named by more than ``max_df`` papers left out); a term
-    ``(1 + ln tf) * ln(N / df) ** idf_power`` (sublinear TF-IDF; title words count twice).
+    ``(1 + ln tf) * ln(N / df) ** idf_power`` (sublinear TF-IDF; title words count twice), times
+    ``phrase_weight`` for a two-word term.
     Columns named by a single paper link nothing and are left out. While the cost of the
     similarity product, ``sum(df^2)`` over the columns, exceeds ``budget`` (None:
     ``max(2e8, 3000 N)`` multiply-adds) the most common columns are left out too: they
@@ -422,7 +424,11 @@ def paper_vectors(inc: Incidence, concepts: pd.DataFrame, terms=None, *, generic
     Why this weighting (CiteSeer, recall@10 of real citation neighbours,
     ``benchmarks/links.py``): concepts alone 0.19; words alone 0.458 (TF-IDF baseline 0.454);
     words + concepts in one space 0.471; with ``idf_power`` 0.75 (common words keep more
-    weight: leaving out the words of more than 10 % of papers lost 0.016) 0.476.
+    weight: leaving out the words of more than 10 % of papers lost 0.016) 0.476; with two-word
+    terms at ``phrase_weight`` 0.7 0.493 (0.490 at 0.5, 0.486 at 1.0; pairs of words adjacent
+    in the text, function words not skipped, 0.490). The two-word terms also lift the clusters
+    (``analyse`` defaults): NMI on 5,000 recent arXiv abstracts 0.231 → 0.253 (lines 0–5,000),
+    CiteSeer purity 0.655 → 0.672.
     Normalising concepts and words separately and mixing the two cosines was worse at
     every mix (0.445 at 20 % concepts, 0.34 at 50 %).
 
@@ -445,6 +451,7 @@ def paper_vectors(inc: Incidence, concepts: pd.DataFrame, terms=None, *, generic
     wt = np.zeros(len(df_t))
     used = df_t >= 2
     wt[used] = np.log(max(n, 1) / df_t[used]) ** idf_power
+    wt[terms.phrase] *= phrase_weight
     both = _within_budget(np.concatenate([df_c, df_t]), np.concatenate([wc, wt]), budget)
     wc, wt = both[:len(wc)], both[len(wc):]
     T = terms.counts.tocsr().astype(np.float64)
@@ -572,6 +579,30 @@ def similarity_edges(V: sp.csr_matrix, *, top_k: int | None = 10, min_similarity
     return df
 
 
+def nearest_edges(edges: pd.DataFrame, top_k: int) -> pd.DataFrame:
+    """The symmetric ``top_k``-nearest-neighbour graph inside a wider one (:func:`similarity_edges`).
+
+    ``similarity_edges(V, top_k=20)`` holds every row's 20 nearest neighbours, so its
+    rows' 10 strongest entries (ties: smaller column first, as there) are
+    ``similarity_edges(V, top_k=10)``: one similarity product serves both the links of the
+    map and the denser graph that clusters are found on.
+
+    >>> V = sp.csr_matrix(np.array([[1.0, 0.0], [0.6, 0.8], [0.0, 1.0]]))
+    >>> nearest_edges(similarity_edges(V, top_k=2), 1).values.tolist()
+    [[0.0, 1.0, 0.6], [1.0, 2.0, 0.8]]
+    """
+    a = np.concatenate([edges["i"].to_numpy(), edges["j"].to_numpy()])
+    b = np.concatenate([edges["j"].to_numpy(), edges["i"].to_numpy()])
+    s = np.concatenate([edges["similarity"].to_numpy()] * 2)
+    order = np.lexsort((b, -s, a))
+    a = a[order]
+    starts = np.flatnonzero(np.r_[True, a[1:] != a[:-1]])
+    rank = np.arange(len(a)) - np.repeat(starts, np.diff(np.r_[starts, len(a)]))
+    kept = np.zeros(len(edges), dtype=bool)
+    kept[order[rank < top_k] % len(edges)] = True
+    return edges[kept].reset_index(drop=True)
+
+
 def pair_similarity(inc: Incidence, weights: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """Concept similarity (same cosine as ``paper_similarity``) of given row-position pairs, unpruned."""
     if len(i) == 0:
@@ -620,7 +651,7 @@ def paper_graph(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataF
                 citations: pd.DataFrame | None = None, citation_weight: float = 0.5,
                 inferred_weight: float = 0.25, inc: Incidence | None = None, terms=None,
                 concept_weight: float = 1.0, budget: float | None = None,
-                vectors: PaperVectors | None = None) -> nx.Graph:
+                vectors: PaperVectors | None = None, edges: pd.DataFrame | None = None) -> nx.Graph:
     """Undirected paper–paper graph: similarity links, plus citation links when given.
 
     Papers are represented by :func:`paper_vectors` — their concepts and, when ``terms``
@@ -641,8 +672,9 @@ def paper_graph(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataF
     and, for citation kinds, ``citing`` (the citing paper's id).
     Node attributes: ``kind="paper"``, ``label``, ``title``, ``abstract``,
     ``year`` (only when known), ``concepts``, ``n_concepts``.
-    ``inc`` and ``vectors``: ``incidence(papers, mentions, concepts)`` and
-    :func:`paper_vectors` when the caller has them already.
+    ``inc``, ``vectors`` and ``edges``: ``incidence(papers, mentions, concepts)``,
+    :func:`paper_vectors` and the similarity links (:func:`similarity_edges`) when the
+    caller has them already.
 
     Examples
     --------
@@ -656,7 +688,8 @@ def paper_graph(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataF
                        concept_weight=concept_weight, budget=budget) if vectors is None else vectors
     G = nx.Graph(name="paper-paper")
     G.add_nodes_from(_paper_nodes(papers, inc, labels))
-    edges = similarity_edges(pv.vectors, top_k=top_k, min_similarity=min_similarity)
+    if edges is None:
+        edges = similarity_edges(pv.vectors, top_k=top_k, min_similarity=min_similarity)
     pos = {str(p): k for k, p in enumerate(inc.paper_ids)}
 
     cites = None

@@ -1,15 +1,19 @@
-"""Paper terms: the words of each paper's title and abstract, as a sparse paper × term matrix.
+"""Paper terms: the words and word pairs of each paper's title and abstract, as a sparse paper × term matrix.
 
 Typed concepts are what a map is labelled with, but two papers on the same problem often
 share few of them (a median of 6 concepts per CiteSeer paper), while they share many
-ordinary content words ("replication", "ontology", "retrieval"). The paper representation
+ordinary content words ("replication", "ontology", "retrieval") and phrases ("neural
+network", "query optimization"). The paper representation
 (:func:`conceptgraph.graph.build.paper_vectors`) therefore adds these terms to the concepts,
-as VOSviewer's term maps and any TF-IDF baseline do.
+as VOSviewer's term maps (noun phrases as terms) and any TF-IDF baseline do.
 
-A term is a lower-cased word (a letter, then letters or digits) of
+A word is a lower-cased token (a letter, then letters or digits) of
 at least 3 characters that is not an English function word (``data/stopwords.txt``); a
-plural is folded ("networks" = "network", "queries" = "query"; not "-ss", "-us", "-is"). Title words
-count ``title_weight`` times (titles say what a paper is about).
+plural is folded ("networks" = "network", "queries" = "query"; not "-ss", "-us", "-is").
+A phrase term is two words that follow each other once the function words are taken out,
+within one clause (no ``.,;:()[]!?`` between them): "graph neural networks" gives "graph
+neural" and "neural network", "retrieval of documents" gives "retrieval document". Title
+terms count ``title_weight`` times (titles say what a paper is about).
 """
 from __future__ import annotations
 
@@ -26,7 +30,9 @@ __all__ = ["TermIncidence", "term_incidence", "stop_words", "TERM_PATTERN"]
 
 #: A word: a letter, then letters or digits ("multi-agent" gives "multi" and "agent").
 TERM_PATTERN = r"[^\W\d_][^\W_]+"
-_WORD = re.compile(TERM_PATTERN)
+#: What ends a clause: no phrase term spans one of these.
+_CLAUSE_END = ".,;:()[]!?"
+_TOKEN = re.compile(TERM_PATTERN + "|[" + re.escape(_CLAUSE_END) + "]")
 
 
 @lru_cache(maxsize=1)
@@ -39,10 +45,14 @@ def stop_words() -> frozenset:
 
 @dataclass
 class TermIncidence:
-    """``counts[i, t]``: (weighted) occurrences of term ``terms[t]`` in paper ``i``."""
+    """``counts[i, t]``: (weighted) occurrences of term ``terms[t]`` in paper ``i``.
+
+    ``phrase[t]`` is True for the two-word terms (they follow the words).
+    """
 
     counts: sp.csr_matrix
     terms: np.ndarray
+    phrase: np.ndarray
 
     @property
     def df(self) -> np.ndarray:
@@ -50,15 +60,15 @@ class TermIncidence:
         return np.diff(self.counts.tocsc().indptr).astype(np.int64)
 
 
-def _counts(texts: list[str], weight: float, vocab: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``rows, word codes, weights`` of every word occurrence (codes index ``vocab``, which grows)."""
-    find = _WORD.findall
+def _tokens(texts: list[str], weight: float, vocab: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``rows, token codes, weights`` of every word and clause end (codes index ``vocab``, which grows)."""
+    find = _TOKEN.findall
     codes: list[int] = []
     lengths = np.zeros(len(texts), dtype=np.int64)
     for i, text in enumerate(texts):
-        words = find(text.lower())
-        lengths[i] = len(words)
-        codes.extend([vocab.setdefault(w, len(vocab)) for w in words])
+        tokens = find(text.lower())
+        lengths[i] = len(tokens)
+        codes.extend([vocab.setdefault(w, len(vocab)) for w in tokens])
     rows = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
     return rows, np.asarray(codes, dtype=np.int64), np.full(len(codes), weight)
 
@@ -81,39 +91,73 @@ def _fold(words: list[str]) -> np.ndarray:
     return out
 
 
-def term_incidence(papers: pd.DataFrame, *, min_df: int = 2, title_weight: float = 2.0) -> TermIncidence:
+def _phrase_pairs(rows: np.ndarray, cols: np.ndarray, weights: np.ndarray, n_words: int):
+    """``rows, pair codes, weights`` of the phrase terms of one token stream (see the module docstring).
+
+    ``cols`` holds a word's term code, -1 for a function word (skipped) or -2 for a clause end.
+    A pair's code is ``first * n_words + second``.
+    """
+    content = cols != -1
+    rows, cols, weights = rows[content], cols[content], weights[content]
+    ok = (cols[:-1] >= 0) & (cols[1:] >= 0) & (rows[:-1] == rows[1:])
+    return rows[:-1][ok], cols[:-1][ok] * n_words + cols[1:][ok], weights[:-1][ok]
+
+
+def _matrix(rows, cols, weights, n: int, names: np.ndarray, min_df: int):
+    """The paper × column count matrix, reduced to the columns of ≥ ``min_df`` papers, and their names."""
+    M = sp.csr_matrix((weights, (rows, cols)), shape=(n, len(names)))
+    M.sum_duplicates()
+    keep = np.flatnonzero(np.diff(M.tocsc().indptr) >= min_df)
+    return M[:, keep].tocsr(), names[keep]
+
+
+def term_incidence(papers: pd.DataFrame, *, min_df: int = 2, title_weight: float = 2.0,
+                   phrases: bool = True) -> TermIncidence:
     """Paper × term counts of the papers' titles and abstracts (terms used by ≥ ``min_df`` papers).
 
-    Columns are sorted by term, so the matrix does not depend on paper order beyond its rows.
+    Words come first, then (``phrases``) the two-word terms, each sorted by term, so the
+    matrix does not depend on paper order beyond its rows.
 
     Examples
     --------
     >>> papers = pd.DataFrame({"title": ["Graph networks", "Graph kernels"],
     ...                        "abstract": ["We study graphs.", "Kernels on graphs and networks."]})
-    >>> inc = term_incidence(papers, min_df=1)
+    >>> inc = term_incidence(papers, min_df=1, phrases=False)
     >>> inc.terms.tolist(), inc.counts.toarray().tolist()
     (['graph', 'kernel', 'network', 'study'], [[3.0, 0.0, 2.0, 1.0], [3.0, 3.0, 1.0, 0.0]])
     >>> term_incidence(papers).terms.tolist()  # "kernel": one paper only
-    ['graph', 'network']
+    ['graph', 'network', 'graph network']
     """
     n = len(papers)
     vocab: dict[str, int] = {}
-    parts = [_counts(papers[column].fillna("").astype(str).tolist(), weight, vocab)
+    parts = [_tokens(papers[column].fillna("").astype(str).tolist(), weight, vocab)
              for column, weight in (("title", title_weight), ("abstract", 1.0)) if column in papers]
-    if not vocab:
-        return TermIncidence(sp.csr_matrix((n, 0)), np.zeros(0, dtype=object))
-    rows, codes, weights = (np.concatenate(x) for x in zip(*parts))
-    folded = _fold(list(vocab))
+    tokens = list(vocab)
+    folded = _fold(tokens)
     is_term = pd.notna(folded)
-    term_codes, terms = pd.factorize(folded[is_term], sort=True)
-    to_term = np.full(len(folded), -1, dtype=np.int64)
+    if not is_term.any():
+        return TermIncidence(sp.csr_matrix((n, 0)), np.zeros(0, dtype=object), np.zeros(0, dtype=bool))
+    term_codes, words = pd.factorize(folded[is_term], sort=True)
+    to_term = np.where(np.isin(tokens, list(_CLAUSE_END)), -2, -1).astype(np.int64)
     to_term[is_term] = term_codes
-    cols = to_term[codes]
-    ok = cols >= 0
-    M = sp.csr_matrix((weights[ok], (rows[ok], cols[ok])), shape=(n, len(terms)))
-    M.sum_duplicates()
-    df = np.diff(M.tocsc().indptr)
-    keep = np.flatnonzero(df >= min_df)
-    M = M[:, keep].tocsr()
+    words = np.asarray(words, dtype=object)
+    rows, cols, weights = (np.concatenate(x) for x in zip(*[(r, to_term[c], w) for r, c, w in parts]))
+    word = cols >= 0
+    M, names = _matrix(rows[word], cols[word], weights[word], n, words, min_df)
+    blocks, phrase = [M], [np.zeros(len(names), dtype=bool)]
+    if phrases:
+        pr, pc, pw = (np.concatenate(x) for x in zip(*[_phrase_pairs(r, to_term[c], w, len(words))
+                                                       for r, c, w in parts]))
+        codes, pairs = pd.factorize(pc, sort=True)
+        pair_names = np.array([f"{words[p // len(words)]} {words[p % len(words)]}" for p in pairs.tolist()],
+                              dtype=object)
+        order = np.argsort(pair_names, kind="stable")  # by name, not by word codes
+        rank = np.empty(len(order), dtype=np.int64)
+        rank[order] = np.arange(len(order))
+        P, pnames = _matrix(pr, rank[codes], pw, n, pair_names[order], min_df)
+        blocks.append(P)
+        names = np.concatenate([names, pnames])
+        phrase.append(np.ones(len(pnames), dtype=bool))
+    M = sp.hstack(blocks).tocsr()
     M.sort_indices()
-    return TermIncidence(M, np.asarray(terms, dtype=object)[keep])
+    return TermIncidence(M, np.asarray(names, dtype=object), np.concatenate(phrase))

@@ -168,3 +168,51 @@ def test_concept_neighbourhood_with_a_paper_id_equal_to_the_concept_id():
     assert G.nodes["bert"]["kind"] == "paper" and G.nodes["concept:bert"]["kind"] == "concept"
     assert sorted(G["concept:bert"]) == ["bert", "p2"] and nx.number_of_selfloops(G) == 0
     assert sorted(table["paper_id"]) == ["bert", "p2"]
+
+
+def test_two_word_terms_follow_words_within_a_clause():
+    from conceptgraph.graph.terms import term_incidence
+
+    papers = pd.DataFrame({"title": ["Graph neural networks", "Neural network pruning"],
+                           "abstract": ["Retrieval of neural networks. Graph, neural.", "Neural networks for graph."]})
+    inc = term_incidence(papers, min_df=1)
+    phrases = set(inc.terms[inc.phrase].tolist())
+    assert {"graph neural", "neural network", "retrieval neural", "network pruning"} <= phrases
+    assert "graph neural" in phrases and "network graph" in phrases  # "networks for graph": "for" skipped
+    assert not {"network graph neural", "graph graph"} & phrases
+    # a clause end stops a phrase: "networks. Graph" and "Graph, neural" give none
+    counts = dict(zip(inc.terms.tolist(), inc.counts.toarray()[0].tolist()))
+    assert counts["graph neural"] == 2.0  # the title's (counted twice), not the abstract's "Graph, neural"
+    assert list(inc.terms[~inc.phrase]) == sorted(inc.terms[~inc.phrase]) and not inc.phrase[:len(inc.terms[~inc.phrase])].any()
+
+
+def test_nearest_edges_inside_a_wider_neighbour_graph_are_the_narrower_graph():
+    import numpy as np
+    import scipy.sparse as sp
+    from conceptgraph.graph.build import _normalise_rows, nearest_edges, similarity_edges
+
+    rng = np.random.default_rng(3)
+    V = _normalise_rows(sp.random(300, 40, density=0.1, random_state=rng, format="csr"))
+    V.data = np.round(V.data, 1)  # ties
+    V = _normalise_rows(V)
+    wide = similarity_edges(V, top_k=20)
+    for k in (1, 5, 10):
+        pd.testing.assert_frame_equal(nearest_edges(wide, k), similarity_edges(V, top_k=k))
+
+
+def test_clusters_are_found_on_the_wider_neighbour_graph():
+    import random
+
+    rng = random.Random(5)
+    topics = [["protein", "folding", "enzyme", "ligand", "binding", "kinase", "residue", "docking"],
+              ["galaxy", "quasar", "redshift", "telescope", "nebula", "stellar", "orbit", "comet"]]
+    abstracts = [" ".join(rng.sample(topics[k % 2], 4)) for k in range(24)]
+    papers = pd.DataFrame({"id": [f"p{k:02d}" for k in range(24)], "title": [""] * 24, "abstract": abstracts})
+    concepts = pd.DataFrame({"concept_id": [], "label": [], "type": [], "generic": []})
+    wide = analyse(papers, _mentions([]), concepts, top_k=1, cluster_top_k=8, min_cluster_size=1)
+    narrow = analyse(papers, _mentions([]), concepts, top_k=1, cluster_top_k=1, min_cluster_size=1)
+    # the map's links are the same; the clusters, from the denser graph, are fewer and each of one topic
+    pd.testing.assert_frame_equal(wide.paper_edges, narrow.paper_edges)
+    assert wide.papers["cluster"].nunique() < narrow.papers["cluster"].nunique()
+    assert (wide.papers.groupby("cluster")["abstract"].apply(lambda s: s.str.contains("|".join(topics[0])).all()
+                                                            | ~s.str.contains("|".join(topics[0])).any())).all()

@@ -237,7 +237,7 @@ def test_build_options_travel_as_one_object_and_changes_apply_on_top():
     base = BuildOptions(top_k=5, seed=7)
     assert dataclasses.replace(base, top_k=3).map_options() == {
         "format": None, "encoding": None, "model": None, "lexicon_paths": (), "top_k": 3,
-        "resolution": 1.0, "seed": 7}
+        "resolution": 1.5, "seed": 7}
     with pytest.raises(TypeError):
         build(outdir="unused", options=base, no_such_option=1)
 
