@@ -32,6 +32,8 @@ CONCEPTS_CSV_COLUMNS = ["concept_id", "label", "type", "aliases", "generic", "n_
                         "degree", "weighted_degree", "pagerank", "betweenness", "eigenvector", "rank",
                         "cluster", "cluster_label", "first_year", "last_year", "mean_year", "counts_by_year"]
 PAPER_EDGES_CSV_COLUMNS = ["source", "target", "weight", "kind", "shared_concepts"]
+#: Node attributes of the paper graph that ``graph.graphml`` leaves out (``papers.csv`` has them).
+GRAPHML_LEFT_OUT = ("abstract",)
 #: The files of one build (README "Output files"), switched into OUTDIR together.
 BUILD_OUTPUTS = ("papers.csv", "mentions.csv", "concepts.csv", "paper_edges.csv", "clusters.csv",
                  "graph.graphml", "concept_graph.graphml", "graph.html", "report.json")
@@ -313,9 +315,11 @@ def _build(staged: outputs.OutputSet, log, inputs, *, format, encoding, model, l
             log.status(name)
             files.append(outputs.write_csv(staged.path(name), table))
         # The paper map as graph.graphml, the concept map beside it; `conceptgraph export` writes the rest.
-        for name, G in (("graph.graphml", graphs.paper_graph), ("concept_graph.graphml", graphs.concept_graph)):
+        # The abstracts stay in papers.csv: in the paper map they were a third of a 50,000-paper build's output.
+        for name, G, leave_out in (("graph.graphml", graphs.paper_graph, GRAPHML_LEFT_OUT),
+                                   ("concept_graph.graphml", graphs.concept_graph, ())):
             log.status(name)
-            files.append(outputs.write_graphml(G, staged.path(name)))
+            files.append(outputs.write_graphml(G, staged.path(name), leave_out=leave_out))
     timings["write_tables"] = time.perf_counter() - start
 
     start = time.perf_counter()

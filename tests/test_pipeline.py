@@ -83,6 +83,16 @@ def test_graphml_is_the_paper_map(sample_build):
     assert "concept" in kinds and "inferred-citation" in kinds
 
 
+def test_graphml_leaves_the_abstracts_to_papers_csv(sample_build):
+    outdir, result = sample_build
+    G = nx.read_graphml(outdir / "graph.graphml")
+    assert not any("abstract" in d for _, d in G.nodes(data=True))
+    assert all({"title", "label"} <= set(d) for _, d in G.nodes(data=True))
+    papers = {row["id"]: row for row in read_csv(outdir / "papers.csv")}
+    with_abstract = [n for n, d in result.graphs.paper_graph.nodes(data=True) if d.get("abstract")]
+    assert with_abstract and all(papers[n]["abstract"] for n in with_abstract)
+
+
 def test_second_build_is_byte_identical(sample_build, tmp_path):
     outdir, _ = sample_build
     again = build(outdir=tmp_path / "again", cache=False).outdir
