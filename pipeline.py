@@ -139,7 +139,7 @@ def _stage_log(progress) -> StageLog | _NoLog:
 
 
 def check_options(*, model: str | None = None, lexicon_paths=(), top_k: int = 10, resolution: float = 1.0,
-                  max_nodes: int | None = None, jobs: int = 1, encoding: str | None = None) -> None:
+                  max_nodes: int | None = None, jobs: int | None = 1, encoding: str | None = None) -> None:
     """Raise :class:`InputError` (one line) for an option that would fail later, before any work.
 
     >>> check_options(top_k=0)
@@ -156,7 +156,7 @@ def check_options(*, model: str | None = None, lexicon_paths=(), top_k: int = 10
         raise InputError(f"--resolution must be above 0, not {resolution}")
     if max_nodes is not None and max_nodes < 1:
         raise InputError(f"--max-nodes must be 1 or more, not {max_nodes}")
-    if jobs < 1:
+    if jobs is not None and jobs < 1:
         raise InputError(f"--jobs must be 1 or more, not {jobs}")
     if encoding:
         try:
@@ -177,6 +177,28 @@ def check_options(*, model: str | None = None, lexicon_paths=(), top_k: int = 10
         Lexicon.load(lexicon_paths)  # a lexicon file is user input: its errors name file and line
 
 
+#: From this many papers on, ``jobs=None`` runs as many processes as there are usable cores;
+#: below it, starting worker processes (each loads the pipeline) costs more than they save.
+AUTO_JOBS_MIN_PAPERS = 2_000
+
+
+def default_jobs(n_papers: int | None) -> int:
+    """The processes ``jobs=None`` means: the cores this process may use (``os.sched_getaffinity``)
+    for :data:`AUTO_JOBS_MIN_PAPERS` papers or more (or an unknown number), else 1.
+
+    The outputs are the same for any number of processes, so this only decides the speed.
+
+    >>> default_jobs(10)
+    1
+    """
+    if n_papers is not None and n_papers < AUTO_JOBS_MIN_PAPERS:
+        return 1
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def _absolute_inputs(inputs: list[str] | None) -> list[str] | None:
     """The inputs as absolute paths (globs too), so a later command finds them from any directory."""
     if inputs is None:
@@ -192,7 +214,8 @@ def build(inputs: Iterable[str | Path] | str | Path | None = None,
           outdir: str | Path = DEFAULT_OUTDIR, *, format: str | None = None,
           encoding: str | None = None, model: str | None = None, lexicon_paths=(),
           top_k: int = 10, resolution: float = 1.0, seed: int = 42,
-          max_nodes: int | None = None, view: str = "papers", colour_by: str = "cluster", jobs: int = 1, progress: bool | None = None,
+          max_nodes: int | None = None, view: str = "papers", colour_by: str = "cluster", jobs: int | None = None,
+          progress: bool | None = None,
           cache: bool = True, cache_dir: str | Path | None = None, engine: str = "local",
           scheduler=None, mentions_from: str | Path | None = None) -> BuildResult:
     """Map a corpus: read, extract concepts, build graphs and analytics, render the map.
@@ -211,7 +234,8 @@ def build(inputs: Iterable[str | Path] | str | Path | None = None,
         (the page switches between all three).
     colour_by : the colouring ``graph.html`` opens with: ``cluster`` or ``year`` (switchable).
     jobs : processes for extraction (see :func:`conceptgraph.extract.engine.extract_papers`) and
-        the graph stage (see :func:`conceptgraph.graph.analyse`).
+        the graph stage (see :func:`conceptgraph.graph.analyse`); None: :func:`default_jobs`
+        (the usable cores from 2,000 papers on). The outputs are the same for any number.
     progress : None: an extraction counter on stderr when it is a terminal, else log lines
         (a line per stage, and at least one every 10 s while it runs); True: log lines always;
         False: nothing.
@@ -280,6 +304,7 @@ def _build(staged: outputs.OutputSet, log, inputs, *, format, encoding, model, l
         papers = load(input_names, format=format, encoding=encoding)
         log.status(f"{len(papers):,} papers")
     timings["load"] = time.perf_counter() - start
+    jobs = default_jobs(len(papers)) if jobs is None else jobs
 
     start = time.perf_counter()
     with log.stage("extracting concepts"):
@@ -376,7 +401,7 @@ def _build(staged: outputs.OutputSet, log, inputs, *, format, encoding, model, l
 
 def extract_file(input: str | Path, output: str | Path, *, format: str | None = None,
                  encoding: str | None = None, model: str | None = None, lexicon_paths=(),
-                 jobs: int = 1, progress: bool | None = None, engine: str = "local",
+                 jobs: int | None = None, progress: bool | None = None, engine: str = "local",
                  scheduler=None) -> dict:
     """Extract mentions from every record of a file into JSON Lines or partitioned Parquet.
 
@@ -391,8 +416,8 @@ def extract_file(input: str | Path, output: str | Path, *, format: str | None = 
     memory at a time when ``input`` is Parquet too (a file or directory of ``.parquet``
     files with ``abstract`` and optionally ``id``, ``title``, ``lang`` columns).
 
-    ``jobs`` processes, or ``engine="dask"`` on ``scheduler`` (an address such as
-    ``tcp://host:8786``; None starts a local cluster), run the extraction.
+    ``jobs`` processes (None: :func:`default_jobs`), or ``engine="dask"`` on ``scheduler`` (an
+    address such as ``tcp://host:8786``; None starts a local cluster), run the extraction.
 
     Returns the load report (records read, kept, skipped with reasons).
 
@@ -406,14 +431,15 @@ def extract_file(input: str | Path, output: str | Path, *, format: str | None = 
     to_parquet = output_s.endswith((".parquet", "/", os.sep)) or Path(output).is_dir()
     if not to_parquet:  # an output that cannot be written is reported before the slow extraction
         prepare_outdir(Path(output).parent)
-    options = dict(model=model, lexicon_paths=lexicon_paths, jobs=jobs, progress=progress,
-                   engine=engine, scheduler=scheduler)
     if is_parquet(input):
         papers = None
         source = input
     else:
         papers = load(input, format=format, encoding=encoding, merge_duplicates=False)
         source = papers
+    jobs = default_jobs(None if papers is None else len(papers)) if jobs is None else jobs
+    options = dict(model=model, lexicon_paths=lexicon_paths, jobs=jobs, progress=progress,
+                   engine=engine, scheduler=scheduler)
     if to_parquet:
         output = Path(output)
         prepare_outdir(output)
@@ -446,4 +472,4 @@ def extract_file(input: str | Path, output: str | Path, *, format: str | None = 
     return papers.attrs["load_report"]
 
 
-__all__ = ["build", "extract_file", "BuildResult", "OutputError", "InputError", "DEFAULT_OUTDIR"]
+__all__ = ["build", "extract_file", "default_jobs", "BuildResult", "OutputError", "InputError", "DEFAULT_OUTDIR"]

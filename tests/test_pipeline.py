@@ -229,3 +229,15 @@ assert all(G.edges[e] == H.edges[e] for e in G.edges)
     assert ours.returncode == 0, ours.stderr
     theirs = subprocess.run([sys.executable, "-c", code, "networkx"], capture_output=True, text=True, timeout=300)
     assert theirs.returncode == 9, "the limit is not tight enough to tell a streamed writer from a tree"
+
+
+def test_jobs_default_to_the_usable_cores_for_large_corpora(sample_build):
+    import os
+
+    from conceptgraph.pipeline import AUTO_JOBS_MIN_PAPERS, default_jobs
+
+    _, result = sample_build  # 269 papers, built with the default: one process
+    assert result.extraction["jobs"] == 1
+    assert default_jobs(AUTO_JOBS_MIN_PAPERS - 1) == 1
+    assert default_jobs(AUTO_JOBS_MIN_PAPERS) == default_jobs(None) == len(os.sched_getaffinity(0))
+    assert cli.make_parser().parse_args(["build"]).jobs is None
