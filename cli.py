@@ -85,8 +85,9 @@ def _export_formats(text: str) -> list[str]:
 
 def _add_engine_options(parser: argparse.ArgumentParser, cache: bool) -> None:
     group = parser.add_argument_group("speed and scale")
-    group.add_argument("-j", "--jobs", type=_positive_int, default=1, metavar="N",
-                       help="processes for extraction (and, in build, the graph stage) (default: %(default)s)")
+    group.add_argument("-j", "--jobs", type=_positive_int, default=None, metavar="N",
+                       help="processes for extraction (and, in build, the graph stage) (default: the usable "
+                            "cores from 2,000 papers on, else 1; the outputs are the same for any N)")
     group.add_argument("--engine", choices=("local", "dask"), default="local",
                        help="run extraction here (local) or on a Dask cluster (default: %(default)s)")
     group.add_argument("--scheduler", metavar="ADDRESS",

@@ -506,13 +506,15 @@ def _graphml_text(value, kind: str) -> str | None:
     return _xml(value if type(value) is str else str(value))
 
 
-def write_graphml(G, path: str | Path) -> Path:
+def write_graphml(G, path: str | Path, *, leave_out: Iterable[str] = ()) -> Path:
     """Write a networkx graph as GraphML (what ``networkx.read_graphml`` and Gephi read), atomically.
 
     Streamed: no XML tree is built, so memory stays flat and a 2.5-million-edge graph
     takes seconds, where networkx's writer without lxml builds the whole tree (about
     190 µs an edge here). Attributes that are None or NaN are left out; one attribute
     with both integer and float values is written as double, with mixed kinds as string.
+    Node and edge attributes named in ``leave_out`` are not written (``build`` leaves the
+    abstracts out of ``graph.graphml``: ``papers.csv`` has them, joined on the node id).
 
     >>> import networkx as nx, tempfile, pathlib
     >>> G = nx.Graph(); G.add_edge("a", "b<", weight=0.5); G.nodes["a"]["label"] = "A & B"
@@ -521,6 +523,7 @@ def write_graphml(G, path: str | Path) -> Path:
     ('A & B', 0.5)
     """
     keys: dict[tuple[str, str], str] = {}  # (domain, name) -> type
+    leave_out = frozenset(leave_out)
 
     def scan(domain, items):
         seen: dict[tuple[str, type], None] = {}
@@ -529,6 +532,8 @@ def write_graphml(G, path: str | Path) -> Path:
                 if value is not None:
                     seen[(name, type(value))] = None
         for name, kind in seen:
+            if name in leave_out and domain != "graph":
+                continue
             kind = _GRAPHML_TYPES.get(kind, "string")
             known = keys.get((domain, name))
             keys[(domain, name)] = kind if known in (None, kind) else _WIDER.get((known, kind), "string")
@@ -543,7 +548,7 @@ def write_graphml(G, path: str | Path) -> Path:
     def data_lines(domain, data, indent):
         out = []
         for name, value in data.items():
-            if value is not None:
+            if value is not None and (domain, name) in ids:
                 text = _graphml_text(value, kinds[domain, name])
                 if text is not None:
                     out.append(f'{indent}<data key="{ids[domain, name]}">{text}</data>\n')

@@ -33,6 +33,8 @@ CONCEPTS_CSV_COLUMNS = ["concept_id", "label", "type", "aliases", "generic", "n_
                         "degree", "weighted_degree", "pagerank", "betweenness", "eigenvector", "rank",
                         "cluster", "cluster_label", "first_year", "last_year", "mean_year", "counts_by_year"]
 PAPER_EDGES_CSV_COLUMNS = ["source", "target", "weight", "kind", "shared_concepts"]
+#: Node attributes of the paper graph that ``graph.graphml`` leaves out (``papers.csv`` has them).
+GRAPHML_LEFT_OUT = ("abstract",)
 #: The files of one build (README "Output files"), switched into OUTDIR together.
 BUILD_OUTPUTS = ("papers.csv", "mentions.csv", "concepts.csv", "paper_edges.csv", "clusters.csv",
                  "graph.graphml", "concept_graph.graphml", "graph.html", "report.json")
@@ -143,7 +145,8 @@ class BuildOptions:
 
     Reading: ``format``, ``encoding`` (see :func:`conceptgraph.load`). Extraction: ``model``,
     ``lexicon_paths`` (see :func:`conceptgraph.extract`); ``jobs`` processes (extraction and the
-    graph stage), ``engine``/``scheduler`` (``"local"``, or ``"dask"`` on that address),
+    graph stage; None: :func:`default_jobs`, the usable cores from 2,000 papers on — the outputs are
+    the same for any number), ``engine``/``scheduler`` (``"local"``, or ``"dask"`` on that address),
     ``cache``/``cache_dir`` (reuse extraction results of the same texts, default ``OUTDIR/.cache``),
     ``mentions_from`` (read the mentions from a partitioned directory written by
     ``conceptgraph extract INPUT -o OUT.parquet`` instead of extracting). Graph: ``top_k``,
@@ -163,7 +166,7 @@ class BuildOptions:
     encoding: str | None = None
     model: str | None = None
     lexicon_paths: tuple = ()
-    jobs: int = 1
+    jobs: int | None = None
     engine: str = "local"
     scheduler: object = None
     cache: bool = True
@@ -195,7 +198,7 @@ class BuildOptions:
             raise InputError(f"--resolution must be above 0, not {self.resolution}")
         if self.max_nodes is not None and self.max_nodes < 1:
             raise InputError(f"--max-nodes must be 1 or more, not {self.max_nodes}")
-        if self.jobs < 1:
+        if self.jobs is not None and self.jobs < 1:
             raise InputError(f"--jobs must be 1 or more, not {self.jobs}")
         if self.encoding:
             try:
@@ -216,6 +219,28 @@ class BuildOptions:
             from .extract.components._resources import Lexicon
 
             Lexicon.load(self.lexicon_paths)  # a lexicon file is user input: its errors name file and line
+
+
+#: From this many papers on, ``jobs=None`` runs as many processes as there are usable cores;
+#: below it, starting worker processes (each loads the pipeline) costs more than they save.
+AUTO_JOBS_MIN_PAPERS = 2_000
+
+
+def default_jobs(n_papers: int | None) -> int:
+    """The processes ``jobs=None`` means: the cores this process may use (``os.sched_getaffinity``)
+    for :data:`AUTO_JOBS_MIN_PAPERS` papers or more (or an unknown number), else 1.
+
+    The outputs are the same for any number of processes, so this only decides the speed.
+
+    >>> default_jobs(10)
+    1
+    """
+    if n_papers is not None and n_papers < AUTO_JOBS_MIN_PAPERS:
+        return 1
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def _absolute_inputs(inputs: list[str] | None) -> list[str] | None:
@@ -290,6 +315,7 @@ def _build(staged: outputs.OutputSet, log, inputs, options: BuildOptions) -> Bui
         papers = load(input_names, format=options.format, encoding=options.encoding)
         log.status(f"{len(papers):,} papers")
     timings["load"] = time.perf_counter() - start
+    jobs = default_jobs(len(papers)) if options.jobs is None else options.jobs
 
     start = time.perf_counter()
     with log.stage("extracting concepts"):
@@ -301,7 +327,7 @@ def _build(staged: outputs.OutputSet, log, inputs, options: BuildOptions) -> Bui
             cache_dir = (Path(options.cache_dir) if options.cache_dir else outdir / ".cache") \
                 if options.cache else None
             mentions, concepts = extract_papers(
-                papers, model=options.model, lexicon_paths=options.lexicon_paths, jobs=options.jobs,
+                papers, model=options.model, lexicon_paths=options.lexicon_paths, jobs=jobs,
                 progress=_extraction_progress(options.progress, log), cache_dir=cache_dir,
                 engine=options.engine, scheduler=options.scheduler)
             extraction = mentions.attrs.pop("extraction", {})
@@ -311,7 +337,7 @@ def _build(staged: outputs.OutputSet, log, inputs, options: BuildOptions) -> Bui
     start = time.perf_counter()
     with log.stage("building graphs and analytics"):
         graphs = cg_graph.analyse(papers, mentions, concepts, top_k=options.top_k,
-                                  resolution=options.resolution, seed=options.seed, jobs=options.jobs)
+                                  resolution=options.resolution, seed=options.seed, jobs=jobs)
     timings["graph"] = time.perf_counter() - start
 
     start = time.perf_counter()
@@ -326,9 +352,11 @@ def _build(staged: outputs.OutputSet, log, inputs, options: BuildOptions) -> Bui
             log.status(name)
             files.append(outputs.write_csv(staged.path(name), table))
         # The paper map as graph.graphml, the concept map beside it; `conceptgraph export` writes the rest.
-        for name, G in (("graph.graphml", graphs.paper_graph), ("concept_graph.graphml", graphs.concept_graph)):
+        # The abstracts stay in papers.csv: in the paper map they were a third of a 50,000-paper build's output.
+        for name, G, leave_out in (("graph.graphml", graphs.paper_graph, GRAPHML_LEFT_OUT),
+                                   ("concept_graph.graphml", graphs.concept_graph, ())):
             log.status(name)
-            files.append(outputs.write_graphml(G, staged.path(name)))
+            files.append(outputs.write_graphml(G, staged.path(name), leave_out=leave_out))
     timings["write_tables"] = time.perf_counter() - start
 
     start = time.perf_counter()
@@ -384,7 +412,7 @@ def _build(staged: outputs.OutputSet, log, inputs, options: BuildOptions) -> Bui
 
 def extract_file(input: str | Path, output: str | Path, *, format: str | None = None,
                  encoding: str | None = None, model: str | None = None, lexicon_paths=(),
-                 jobs: int = 1, progress: bool | None = None, engine: str = "local",
+                 jobs: int | None = None, progress: bool | None = None, engine: str = "local",
                  scheduler=None) -> dict:
     """Extract mentions from every record of a file into JSON Lines or partitioned Parquet.
 
@@ -399,8 +427,8 @@ def extract_file(input: str | Path, output: str | Path, *, format: str | None = 
     memory at a time when ``input`` is Parquet too (a file or directory of ``.parquet``
     files with ``abstract`` and optionally ``id``, ``title``, ``lang`` columns).
 
-    ``jobs`` processes, or ``engine="dask"`` on ``scheduler`` (an address such as
-    ``tcp://host:8786``; None starts a local cluster), run the extraction.
+    ``jobs`` processes (None: :func:`default_jobs`), or ``engine="dask"`` on ``scheduler`` (an
+    address such as ``tcp://host:8786``; None starts a local cluster), run the extraction.
 
     Returns the load report (records read, kept, skipped with reasons).
 
@@ -414,14 +442,15 @@ def extract_file(input: str | Path, output: str | Path, *, format: str | None = 
     to_parquet = output_s.endswith((".parquet", "/", os.sep)) or Path(output).is_dir()
     if not to_parquet:  # an output that cannot be written is reported before the slow extraction
         prepare_outdir(Path(output).parent)
-    options = dict(model=model, lexicon_paths=lexicon_paths, jobs=jobs, progress=progress,
-                   engine=engine, scheduler=scheduler)
     if is_parquet(input):
         papers = None
         source = input
     else:
         papers = load(input, format=format, encoding=encoding, merge_duplicates=False)
         source = papers
+    jobs = default_jobs(None if papers is None else len(papers)) if jobs is None else jobs
+    options = dict(model=model, lexicon_paths=lexicon_paths, jobs=jobs, progress=progress,
+                   engine=engine, scheduler=scheduler)
     if to_parquet:
         output = Path(output)
         prepare_outdir(output)
@@ -454,4 +483,4 @@ def extract_file(input: str | Path, output: str | Path, *, format: str | None = 
     return papers.attrs["load_report"]
 
 
-__all__ = ["build", "BuildOptions", "extract_file", "BuildResult", "OutputError", "InputError", "DEFAULT_OUTDIR"]
+__all__ = ["build", "BuildOptions", "extract_file", "default_jobs", "BuildResult", "OutputError", "InputError", "DEFAULT_OUTDIR"]

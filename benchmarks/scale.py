@@ -272,15 +272,22 @@ def _size(paths: list[str]) -> int:
     return total
 
 
-def build_row(label: str, inputs: list[str], outdir: Path, jobs: int, mem: Memory) -> dict:
-    """Run ``conceptgraph.pipeline.build`` on ``inputs``; per stage: seconds and peak RSS in its window."""
+def build_row(label: str, inputs: list[str], outdir: Path, jobs: int | None, mem: Memory) -> dict:
+    """Run ``conceptgraph.pipeline.build`` on ``inputs``; per stage: seconds and peak RSS in its window.
+
+    ``jobs`` None is build's default (:func:`conceptgraph.pipeline.default_jobs`); the row's
+    ``jobs`` is the number the build used, ``cpu_s`` the CPU seconds of this process and its
+    finished workers, ``load_average`` the machine's 1-minute load before and after.
+    """
     from conceptgraph.pipeline import build
 
     shutil.rmtree(outdir, ignore_errors=True)
     mem.reset()
+    load_before, cpu_start = os.getloadavg()[0], _cpu()
     start = time.perf_counter()
     result = build(inputs, outdir, jobs=jobs, cache=False, progress=False)
     end = time.perf_counter()
+    cpu_s, load_after = _cpu() - cpu_start, os.getloadavg()[0]
     timings = result.report["timings_s"]
     stages, t = [], start
     for name in BUILD_STAGES:
@@ -296,8 +303,9 @@ def build_row(label: str, inputs: list[str], outdir: Path, jobs: int, mem: Memor
             "mentions": result.report["mentions"], "concepts": result.report["concepts"],
             "paper_edges": sum(result.report["paper_edges"].values()),
             "concept_links": result.graphs.concept_graph.number_of_edges(),
-            "seconds": round(end - start, 2), "peak_rss_gib": _gib(mem.peak_between(start, end)),
-            "stages": stages}
+            "seconds": round(end - start, 2), "cpu_s": round(cpu_s, 1), "jobs": result.extraction.get("jobs"),
+            "load_average": [round(load_before, 2), round(load_after, 2)],
+            "peak_rss_gib": _gib(mem.peak_between(start, end)), "stages": stages}
 
 
 def run_real(args) -> dict:
@@ -337,7 +345,8 @@ def main(argv=None) -> int:
     parser.add_argument("--synthetic", action="store_true",
                         help="with --input: add a row for a synthetic corpus of the same size, built the same way")
     parser.add_argument("--papers", type=int, default=10_000)
-    parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--jobs", type=int, default=None,
+                        help="processes (default: build's, the usable cores from 2,000 papers on)")
     parser.add_argument("--batch-size", type=int, default=None, help="nlp.pipe batch (default: the library's)")
     parser.add_argument("--chunk-size", type=int, default=10_000, help="papers per generated chunk")
     parser.add_argument("--seed", type=int, default=0)
@@ -354,6 +363,9 @@ def main(argv=None) -> int:
         result = run_real(args)
         print(json.dumps(result, indent=2)) if args.json else _print_rows(result)
         return 0
+    if args.jobs is None:  # the synthetic run calls the stages itself: build's default, resolved here
+        from conceptgraph.pipeline import default_jobs
+        args.jobs = default_jobs(args.papers)
     result = run(args)
     if args.json:
         print(json.dumps(result, indent=2))

@@ -84,6 +84,16 @@ def test_graphml_is_the_paper_map(sample_build):
     assert "concept" in kinds and "inferred-citation" in kinds
 
 
+def test_graphml_leaves_the_abstracts_to_papers_csv(sample_build):
+    outdir, result = sample_build
+    G = nx.read_graphml(outdir / "graph.graphml")
+    assert not any("abstract" in d for _, d in G.nodes(data=True))
+    assert all({"title", "label"} <= set(d) for _, d in G.nodes(data=True))
+    papers = {row["id"]: row for row in read_csv(outdir / "papers.csv")}
+    with_abstract = [n for n, d in result.graphs.paper_graph.nodes(data=True) if d.get("abstract")]
+    assert with_abstract and all(papers[n]["abstract"] for n in with_abstract)
+
+
 def test_second_build_is_byte_identical(sample_build, tmp_path):
     outdir, _ = sample_build
     again = build(outdir=tmp_path / "again", cache=False).outdir
@@ -250,3 +260,15 @@ def test_extract_is_a_plain_package_and_extract_concepts_the_function():
     assert type(conceptgraph.extract) is types.ModuleType  # no module that swaps its own class
     mentions, concepts = conceptgraph.extract_concepts(conceptgraph.load().head(3))
     assert set(mentions["paper_id"]) <= set(conceptgraph.load().head(3)["id"]) and len(concepts)
+
+
+def test_jobs_default_to_the_usable_cores_for_large_corpora(sample_build):
+    import os
+
+    from conceptgraph.pipeline import AUTO_JOBS_MIN_PAPERS, default_jobs
+
+    _, result = sample_build  # 269 papers, built with the default: one process
+    assert result.extraction["jobs"] == 1
+    assert default_jobs(AUTO_JOBS_MIN_PAPERS - 1) == 1
+    assert default_jobs(AUTO_JOBS_MIN_PAPERS) == default_jobs(None) == len(os.sched_getaffinity(0))
+    assert cli.make_parser().parse_args(["build"]).jobs is None

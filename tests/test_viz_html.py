@@ -295,3 +295,19 @@ def test_each_record_is_stored_once():
         per_view = {"cluster", "pagerank", "yc"}
         assert {k: v for k, v in m.items() if k not in per_view} == \
                {k: v for k, v in by_id[m["id"]].items() if k not in per_view}
+
+
+def test_abstract_previews_share_a_budget_so_large_pages_stay_small(monkeypatch):
+    from conceptgraph.viz import html as viz_html
+
+    G = paper_graph()
+    long_text = " ".join(f"word{i}" for i in range(400))  # 2,689 characters
+    for n in G:
+        G.nodes[n]["abstract"] = long_text
+    full = page_data(render_html(G))["views"][0]["meta"]
+    assert 900 < max(len(m["abstract"]) for m in full) <= viz_html.ABSTRACT_CHARS + 1  # small pages: the usual cut
+    monkeypatch.setattr(viz_html, "ABSTRACT_BUDGET", 5 * 500)  # 5 papers: 500 characters each
+    assert viz_html.abstract_limit(5) == 500
+    cut = page_data(render_html(G))["views"][0]["meta"]
+    assert all(len(m["abstract"]) <= 501 and m["abstract"].endswith("…") for m in cut)
+    assert all(long_text.startswith(m["abstract"][:-1]) for m in cut)

@@ -64,6 +64,10 @@ DEFAULT_MAX_NODES = 5000
 DEFAULT_MAX_EDGES = 25000
 DRAWABLE_NODES = 10000    # about the most nodes vis-network still pans and zooms through (FACTS.md)
 ABSTRACT_CHARS = 1000     # the panel's preview (papers.csv has the whole abstract); most of the page's size
+# The previews of all drawn papers share this many characters, each keeping at least ABSTRACT_MIN_CHARS:
+# 5,000 drawn arXiv papers' 1,000-character previews made 7 of a 12 MB page, CiteSeer's 3,129 2 of 8 MB.
+ABSTRACT_BUDGET = 1_200_000
+ABSTRACT_MIN_CHARS = 240
 GENERIC_OPACITY = 0.55
 EVIDENCE_CHARS = 400
 
@@ -184,6 +188,7 @@ def render_html(graph, path=None, *, title: str = "conceptgraph", view: str = "p
              for name in names]
     has_years = any(v["years"] is not None for v in views)
     records, strings, views = _pack(views)
+    _shorten_abstracts(records)
     payload = {
         "title": str(title),
         "initial": initial,
@@ -204,6 +209,25 @@ def render_html(graph, path=None, *, title: str = "conceptgraph", view: str = "p
     if path is not None:
         write_text(path, text)
     return text
+
+
+def abstract_limit(n_papers: int) -> int:
+    """How many characters of each abstract a page drawing ``n_papers`` papers keeps.
+
+    >>> abstract_limit(300), abstract_limit(3129), abstract_limit(10_000)
+    (1000, 383, 240)
+    """
+    return max(ABSTRACT_MIN_CHARS, min(ABSTRACT_CHARS, ABSTRACT_BUDGET // max(1, n_papers)))
+
+
+def _shorten_abstracts(records: list) -> None:
+    """Cut the papers' abstract previews to :func:`abstract_limit` of the papers drawn in any view."""
+    papers = [r for r in records if r.get("kind") == "paper"]
+    limit = abstract_limit(len(papers))
+    if limit < ABSTRACT_CHARS:
+        for r in papers:
+            if len(r.get("abstract", "")) > limit:
+                r["abstract"] = _text(r["abstract"], limit)
 
 
 class MapFrame:
