@@ -166,6 +166,20 @@ def latin_script_only(text: str) -> str:
     return _NON_LATIN.sub(" ", text)
 
 
+# A line break inside a paragraph: the tokenizer makes it a token of its own, which would cut
+# every phrase and name running across a hard-wrapped line ("deep\nlearning").
+_WRAP = re.compile(r"(?<![\n\r])[ \t]*\n(?![\n\r])")
+
+
+def unwrapped(text: str) -> str:
+    """Lone line breaks (hard-wrapped lines) as spaces, so offsets stay valid; blank lines stay.
+
+    >>> unwrapped("deep\\nlearning\\n\\nNext paragraph")
+    'deep learning\\n\\nNext paragraph'
+    """
+    return _WRAP.sub(lambda m: " " * len(m.group()), text) if "\n" in text else text
+
+
 def document_text(title: str, abstract: str) -> str:
     """The text the pipeline reads for one paper: title and abstract, or the abstract alone.
 
@@ -212,7 +226,7 @@ def _docs(papers: pd.DataFrame, nlp: Language, batch_size: int | None):
                 continue
             title = title if isinstance(title, str) else ""
             text = document_text(title, abstract)
-            read = latin_script_only(text) if lang != "en" else text
+            read = unwrapped(latin_script_only(text) if lang != "en" else text)
             doc = nlp.make_doc(read)
             doc.user_data[TEXT_KEY] = read
             head = title_line_end(text, len(title) + len(_SEP) if title else 0)

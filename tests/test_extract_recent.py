@@ -267,3 +267,31 @@ def test_long_form_starts_at_the_start_of_a_hyphenated_word(nlp):
     texts = [t for t, _y, _c in got]
     assert "in-weights learning" in texts and "one-light-at-a-time" in texts
     assert not any(t.startswith("-") for t in texts)
+
+
+# -- datasets named without a cue word next to them (session 24) -------------------------
+
+@pytest.mark.parametrize("text, name", [
+    # a hard-wrapped list after "datasets,": the line break is no boundary
+    ("Evaluation on two public datasets,\nHealthQA and FactSet, shows gains.", "HealthQA"),
+    ("Evaluation on two public datasets,\nHealthQA and FactSet, shows gains.", "FactSet"),
+    # an apposition whose adjectives are listed with commas, and "prompt set"
+    ("To address this, we introduce PROMPTFORGE, a large-scale, human-verified prompt set.", "PROMPTFORGE"),
+    # a copula: "X is a challenging benchmark"
+    ("Our results show that WIDGETS is a challenging benchmark for agents.", "WIDGETS"),
+    # an evidence type wins over the family rule ("Base" reads like a model size)
+    ("We introduce APEX-Bench, the first systematic benchmark of posters.", "APEX-Bench"),
+])
+def test_datasets_without_a_cue_next_to_them(nlp, text, name):
+    assert (name, "dataset") in [(t, y) for t, y, _c in found(nlp, text)]
+
+
+def test_a_dataset_reading_in_one_sentence_types_the_others(nlp):
+    got = found(nlp, "We introduce PROMPTFORGE, a human-verified prompt set. Models using PROMPTFORGE "
+                     "err often, and PROMPTFORGE remains hard.")
+    assert {y for t, y, _c in got if t == "PROMPTFORGE"} == {"dataset"}
+
+
+def test_a_phrase_runs_across_a_line_break(nlp):
+    got = found(nlp, "We rely on a cluster-aware\nhierarchical pooling module for scheduling.")
+    assert ("cluster-aware\nhierarchical pooling module", "method") in [(t, y) for t, y, _c in got], got

@@ -50,6 +50,8 @@ _SENT_END = frozenset({".", "!", "?", ":", ";"})
 _EVAL_PREP = frozenset({"on", "across", "over"})
 # Words between the names of a list and what introduces it ("benchmarks, A, B and C",
 # "datasets such as A", "benchmarks including A").
+# What a collection of data is called besides the dataset head words ("a prompt set").
+_DATA_NOUNS = frozenset({"set", "sets"})
 _LIST_WORDS = frozenset({",", "and", "or", "the", "both", "well", "as", "such", "including", "namely", ":",
                          "like", "e.g.", "("})
 
@@ -209,16 +211,27 @@ class NameFinder(BatchedComponent):
 
     @staticmethod
     def _described_as_data(infos, end: int) -> bool:
-        """"X, a (new, large-scale) benchmark/dataset ...": an apposition names what X is."""
+        """"X, a (new, large-scale) benchmark/dataset ...", "X: A ... Prompt Set", "X is a
+        challenging benchmark": an apposition or a copula names what X is."""
         n = len(infos)
-        if end + 1 >= n or infos[end].lower not in (",", "(") or infos[end + 1].lower not in ("a", "an", "the"):
+        k = end
+        if k < n and infos[k].lower in ("is", "was"):
+            k += 1  # "FACTORY is a challenging benchmark"
+        elif k < n and infos[k].lower in (",", "(", ":"):
+            k += 1
+        else:
             return False
-        for k in range(end + 2, min(n, end + 11)):
-            if infos[k].head is not None and infos[k].kind == WORD:
-                if k + 1 < n and infos[k + 1].kind == WORD and infos[k + 1].head is not None:
+        if k >= n or infos[k].lower not in ("a", "an", "the"):
+            return False
+        for k in range(k + 1, min(n, k + 12)):
+            inf = infos[k]
+            if inf.kind == WORD and (inf.head is not None or inf.lower in _DATA_NOUNS):
+                nxt = infos[k + 1] if k + 1 < n else None
+                if nxt is not None and nxt.kind == WORD and (nxt.head is not None or nxt.lower in _DATA_NOUNS):
                     continue  # "a benchmark suite": the head is further right
-                return infos[k].head[0] == "dataset"
-            if infos[k].kind not in (WORD, HYPHEN, NUMBER):
+                return inf.lower in _DATA_NOUNS or inf.head[0] == "dataset"
+            # adjectives may be listed with commas: "a large-scale, human-verified prompt set"
+            if inf.kind not in (WORD, HYPHEN, NUMBER) and inf.lower != ",":
                 return False
         return False
 
@@ -228,7 +241,8 @@ class NameFinder(BatchedComponent):
         k = start - 1
         while k >= 0 and (infos[k].kind in (WORD, NUMBER, HYPHEN) and (infos[k].name or infos[k].title
                                                                        or infos[k].kind != WORD)
-                          or infos[k].lower in _LIST_WORDS):
+                          or infos[k].lower in _LIST_WORDS or infos[k].lower.isspace()):
+            # (a line break inside the list: "two public datasets,\nPubHealth and SciFact")
             k -= 1
         if k >= 0 and infos[k].head is not None and infos[k].head[0] == "dataset" and infos[k].kind == WORD:
             return True  # "four public benchmarks, CVUSA, CVACT", "datasets such as X", "the X dataset"

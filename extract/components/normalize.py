@@ -289,7 +289,9 @@ class Normalizer(BatchedComponent):
             if named is not None:
                 return named
         # Only names: a regex over every lowercase phrase would cost more than all the rest here.
-        family = _FAMILY.fullmatch(surface) if infos[start].name and len(surface) <= 40 else None
+        # A type found from evidence ("APEX-Bench, the first benchmark": dataset) is kept.
+        family = _FAMILY.fullmatch(surface) if typ == "method" and infos[start].name and len(surface) <= 40 \
+            else None
         if family is not None and len(family.group(1)) >= 3:
             # "Llama-3.1", "Qwen2.5-VL-7B", "GPT-4o": a version of a known model has its type.
             entry = self.lexicon.lookup(family.group(1))
