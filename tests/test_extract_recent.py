@@ -323,3 +323,8 @@ def test_core_keeps_the_phrase_when_the_lexicon_disagrees(nlp, text, mention):
 def test_relational_adjectives_make_no_concept(nlp):
     got = [t for t, _y, _c in found(nlp, "The complementary modules refine the base model.")]
     assert not any(t in ("complementary modules", "base model") for t in got), got
+
+
+def test_names_inside_latex_markup(nlp):
+    got = found(nlp, "We develop and release the \\textbf{ZQ-MMBench}, a new benchmark for short videos.")
+    assert ("ZQ-MMBench", "dataset") in [(t, y) for t, y, _c in got]
