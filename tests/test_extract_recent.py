@@ -328,3 +328,12 @@ def test_relational_adjectives_make_no_concept(nlp):
 def test_names_inside_latex_markup(nlp):
     got = found(nlp, "We develop and release the \\textbf{ZQ-MMBench}, a new benchmark for short videos.")
     assert ("ZQ-MMBench", "dataset") in [(t, y) for t, y, _c in got]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Livatar achieves a 8.50 LipSync Confidence on talking heads.", "LipSync Confidence"),
+    ("It reaches an FLQ of 0.035 on motion data.", "FLQ"),
+    ("On unpaired video, ZNIQ decreases from 6.22 to 4.97.", "ZNIQ"),
+])
+def test_a_name_next_to_a_decimal_value_is_a_metric(nlp, text, name):
+    assert (name, "metric") in [(t, y) for t, y, _c in found(nlp, text)]

@@ -50,6 +50,8 @@ _SENT_END = frozenset({".", "!", "?", ":", ";"})
 _EVAL_PREP = frozenset({"on", "across", "over"})
 # Words between the names of a list and what introduces it ("benchmarks, A, B and C",
 # "datasets such as A", "benchmarks including A").
+# Verbs between a measure and its value ("NIQE decreases from 6.22 to 4.97").
+_SCORE_VERBS = frozenset({"decreases", "increases", "drops", "rises", "improves", "falls", "goes", "reaches"})
 # What a collection of data is called besides the dataset head words ("a prompt set").
 _DATA_NOUNS = frozenset({"set", "sets"})
 _LIST_WORDS = frozenset({",", "and", "or", "the", "both", "well", "as", "such", "including", "namely", ":",
@@ -207,6 +209,8 @@ class NameFinder(BatchedComponent):
             return start, end, "architecture", ""
         if self.context_typing and (self._evaluated_on(infos, start) or self._described_as_data(infos, end)):
             return start, end, "dataset", ""
+        if self.context_typing and self._scored(infos, start, end):
+            return start, end, "metric", ""
         return start, end, "method", ""
 
     @staticmethod
@@ -234,6 +238,19 @@ class NameFinder(BatchedComponent):
             if inf.kind not in (WORD, HYPHEN, NUMBER) and inf.lower != ",":
                 return False
         return False
+
+    @staticmethod
+    def _scored(infos, start: int, end: int) -> bool:
+        """A name next to a decimal value is what the value measures: "a 8.50 LipSync
+        Confidence", "0.683 SSIM", "an FID of 0.035", "NIQE decreases from 6.22"."""
+        def decimal(k: int) -> bool:
+            return 0 <= k < len(infos) and infos[k].kind == NUMBER and "." in infos[k].lower
+        if decimal(start - 1):
+            return True
+        k = end
+        if k < len(infos) and infos[k].lower in _SCORE_VERBS:
+            k += 1
+        return k + 1 < len(infos) and infos[k].lower in ("of", "from", "=", "to") and decimal(k + 1)
 
     def _evaluated_on(self, infos, start: int) -> bool:
         # "results on X", "experiments on A , B and X": walk back over a list of names
