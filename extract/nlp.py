@@ -106,6 +106,8 @@ def build_nlp(model: str | None = None, lexicon_paths=(), disable=(), lemmatizer
     return nlp
 
 
+# A LaTeX command opening a group, split off what it marks up: "\\textbf{KC-MMBench}" names KC-MMBench.
+_LATEX_COMMAND = r"\\[A-Za-z]+\{"
 # An exception kept as one token: letters, digits, apostrophes, periods, slashes ("e.g.", "'s").
 _WORD_LIKE = re.compile(r"[\w'’‘./]*[^\W\d_][\w'’‘./]*|['’‘]+")
 
@@ -113,6 +115,8 @@ _WORD_LIKE = re.compile(r"[\w'’‘./]*[^\W\d_][\w'’‘./]*|['’‘]+")
 def _scientific_tokenizer(nlp: Language) -> None:
     """Adapt the English tokenizer of the blank pipeline to abstracts.
 
+    * A LaTeX command opening a group is a prefix ("\\textbf{KC-MMBench}", "\\emph{X}"), so the
+      name it marks up is a token of its own.
     * "ImageNet-1K", "JFT-300M" stay whole: English splits unit suffixes (1 K, 300 M) off
       numbers. A sentence-final period after such a name is split off ("ImageNet-1K.").
     * spaCy's English exceptions hold 366 strings with punctuation in them ("e.g.", "'s",
@@ -144,7 +148,8 @@ def _scientific_tokenizer(nlp: Language) -> None:
     # A new tokenizer loads its exceptions once; each setter of the old one reloads them all.
     nlp.tokenizer = Tokenizer(
         nlp.vocab, rules={text: tokens for text, tokens in rules.items() if text not in affixed},
-        prefix_search=tokenizer.prefix_search, suffix_search=spacy.util.compile_suffix_regex(suffixes).search,
+        prefix_search=spacy.util.compile_prefix_regex([_LATEX_COMMAND, *nlp.Defaults.prefixes]).search,
+        suffix_search=spacy.util.compile_suffix_regex(suffixes).search,
         infix_finditer=tokenizer.infix_finditer, url_match=tokenizer.url_match,
         token_match=re.compile("(?:" + "|".join(map(re.escape, whole)) + ")$").match if whole else None)
 
@@ -164,6 +169,20 @@ def latin_script_only(text: str) -> str:
     '      (ORFIT)  '
     """
     return _NON_LATIN.sub(" ", text)
+
+
+# A line break inside a paragraph: the tokenizer makes it a token of its own, which would cut
+# every phrase and name running across a hard-wrapped line ("deep\nlearning").
+_WRAP = re.compile(r"(?<![\n\r])[ \t]*\n(?![\n\r])")
+
+
+def unwrapped(text: str) -> str:
+    """Lone line breaks (hard-wrapped lines) as spaces, so offsets stay valid; blank lines stay.
+
+    >>> unwrapped("deep\\nlearning\\n\\nNext paragraph")
+    'deep learning\\n\\nNext paragraph'
+    """
+    return _WRAP.sub(lambda m: " " * len(m.group()), text) if "\n" in text else text
 
 
 def document_text(title: str, abstract: str) -> str:
@@ -212,7 +231,7 @@ def _docs(papers: pd.DataFrame, nlp: Language, batch_size: int | None):
                 continue
             title = title if isinstance(title, str) else ""
             text = document_text(title, abstract)
-            read = latin_script_only(text) if lang != "en" else text
+            read = unwrapped(latin_script_only(text) if lang != "en" else text)
             doc = nlp.make_doc(read)
             doc.user_data[TEXT_KEY] = read
             head = title_line_end(text, len(title) + len(_SEP) if title else 0)

@@ -222,7 +222,7 @@ def test_generic_flag(nlp, text, generic):
 
 @pytest.mark.parametrize("abstract,text,typ", [
     ("We design a gated frobnication network for images.", "gated frobnication network", "architecture"),
-    ("We release the QuuxBench dataset of scans.", "QuuxBench dataset", "dataset"),
+    ("We release the QuuxBench dataset of scans.", "QuuxBench", "dataset"),
     ("We rely on magnitude-aware frobnication pruning.", "magnitude-aware frobnication pruning", "method"),
     ("Experiments on FooBar-7 and CIFAR-10 show gains.", "FooBar-7", "dataset"),
     ("We propose N-BEATS for forecasting.", "N-BEATS", "architecture"),
@@ -241,7 +241,7 @@ def test_chunker_boundaries(nlp):
                                       "CNN-based systems and a novel efficient network."), nlp=nlp)
     texts = set(m.text)
     assert "deep spiking neural networks" in texts
-    assert "CNN-based systems" in texts
+    assert "CNN" in texts  # "CNN-based systems" are named by CNN
     assert not any("revives" in t or "training deep" in t or "novel" in t for t in texts)
 
 
@@ -322,7 +322,7 @@ def test_chunker_uses_parser_noun_chunks_when_present():
 @pytest.mark.parametrize("abstract,expected", [
     ("We add a regulariser called mixout to BERT.", ("mixout", "method", "mixout")),
     ("A block dubbed “ spatial gating unit ” helps.", ("spatial gating unit", "method", "spatial-gating-unit")),
-    ("Results on the CIFAR-10 dataset improve.", ("CIFAR-10 dataset", "dataset", "cifar-10")),
+    ("Results on the CIFAR-10 dataset improve.", ("CIFAR-10", "dataset", "cifar-10")),
     ("We recognise named entities with a CRF.", ("CRF", "method", "crf")),
 ])
 def test_named_contributions_and_dataset_heads(nlp, abstract, expected):

@@ -50,6 +50,10 @@ _SENT_END = frozenset({".", "!", "?", ":", ";"})
 _EVAL_PREP = frozenset({"on", "across", "over"})
 # Words between the names of a list and what introduces it ("benchmarks, A, B and C",
 # "datasets such as A", "benchmarks including A").
+# Verbs between a measure and its value ("NIQE decreases from 6.22 to 4.97").
+_SCORE_VERBS = frozenset({"decreases", "increases", "drops", "rises", "improves", "falls", "goes", "reaches"})
+# What a collection of data is called besides the dataset head words ("a prompt set").
+_DATA_NOUNS = frozenset({"set", "sets"})
 _LIST_WORDS = frozenset({",", "and", "or", "the", "both", "well", "as", "such", "including", "namely", ":",
                          "like", "e.g.", "("})
 
@@ -205,22 +209,48 @@ class NameFinder(BatchedComponent):
             return start, end, "architecture", ""
         if self.context_typing and (self._evaluated_on(infos, start) or self._described_as_data(infos, end)):
             return start, end, "dataset", ""
+        if self.context_typing and self._scored(infos, start, end):
+            return start, end, "metric", ""
         return start, end, "method", ""
 
     @staticmethod
     def _described_as_data(infos, end: int) -> bool:
-        """"X, a (new, large-scale) benchmark/dataset ...": an apposition names what X is."""
+        """"X, a (new, large-scale) benchmark/dataset ...", "X: A ... Prompt Set", "X is a
+        challenging benchmark": an apposition or a copula names what X is."""
         n = len(infos)
-        if end + 1 >= n or infos[end].lower not in (",", "(") or infos[end + 1].lower not in ("a", "an", "the"):
+        k = end
+        if k < n and infos[k].lower in ("is", "was"):
+            k += 1  # "FACTORY is a challenging benchmark"
+        elif k < n and infos[k].lower in (",", "(", ":"):
+            k += 1
+        else:
             return False
-        for k in range(end + 2, min(n, end + 11)):
-            if infos[k].head is not None and infos[k].kind == WORD:
-                if k + 1 < n and infos[k + 1].kind == WORD and infos[k + 1].head is not None:
+        if k >= n or infos[k].lower not in ("a", "an", "the"):
+            return False
+        for k in range(k + 1, min(n, k + 12)):
+            inf = infos[k]
+            if inf.kind == WORD and (inf.head is not None or inf.lower in _DATA_NOUNS):
+                nxt = infos[k + 1] if k + 1 < n else None
+                if nxt is not None and nxt.kind == WORD and (nxt.head is not None or nxt.lower in _DATA_NOUNS):
                     continue  # "a benchmark suite": the head is further right
-                return infos[k].head[0] == "dataset"
-            if infos[k].kind not in (WORD, HYPHEN, NUMBER):
+                return inf.lower in _DATA_NOUNS or inf.head[0] == "dataset"
+            # adjectives may be listed with commas: "a large-scale, human-verified prompt set"
+            if inf.kind not in (WORD, HYPHEN, NUMBER) and inf.lower != ",":
                 return False
         return False
+
+    @staticmethod
+    def _scored(infos, start: int, end: int) -> bool:
+        """A name next to a decimal value is what the value measures: "a 8.50 LipSync
+        Confidence", "0.683 SSIM", "an FID of 0.035", "NIQE decreases from 6.22"."""
+        def decimal(k: int) -> bool:
+            return 0 <= k < len(infos) and infos[k].kind == NUMBER and "." in infos[k].lower
+        if decimal(start - 1):
+            return True
+        k = end
+        if k < len(infos) and infos[k].lower in _SCORE_VERBS:
+            k += 1
+        return k + 1 < len(infos) and infos[k].lower in ("of", "from", "=", "to") and decimal(k + 1)
 
     def _evaluated_on(self, infos, start: int) -> bool:
         # "results on X", "experiments on A , B and X": walk back over a list of names
@@ -228,7 +258,8 @@ class NameFinder(BatchedComponent):
         k = start - 1
         while k >= 0 and (infos[k].kind in (WORD, NUMBER, HYPHEN) and (infos[k].name or infos[k].title
                                                                        or infos[k].kind != WORD)
-                          or infos[k].lower in _LIST_WORDS):
+                          or infos[k].lower in _LIST_WORDS or infos[k].lower.isspace()):
+            # (a line break inside the list: "two public datasets,\nPubHealth and SciFact")
             k -= 1
         if k >= 0 and infos[k].head is not None and infos[k].head[0] == "dataset" and infos[k].kind == WORD:
             return True  # "four public benchmarks, CVUSA, CVACT", "datasets such as X", "the X dataset"

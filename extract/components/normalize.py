@@ -29,6 +29,8 @@ write_spans : bool, write ``doc.spans["cg_mentions"]`` (default True).
 lexicon_paths, builtin : the lexicon (as for ``cg_lexicon``).
 inherit_lexicon : bool, rule 3 (default True).
 propagate_lists : bool, list typing of datasets (default True).
+core_spans : bool, a mention is the part of a phrase that names the concept: "CLNet framework"
+    is the mention "CLNet", "entropy-based pruning strategy" is "entropy-based pruning" (default True).
 
 Examples
 --------
@@ -50,7 +52,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ._resources import Lexicon, norm_key, pattern_list, slug
-from ._tokens import ARCH_SUFFIXES, HYPHEN, BatchedComponent, get_candidates, release, shared_table
+from ._tokens import ARCH_SUFFIXES, HYPHEN, WORD, BatchedComponent, get_candidates, release, shared_table
 
 MENTIONS_KEY = "cg_mentions"
 DEFINITIONS_KEY = "cg_definitions"
@@ -59,6 +61,8 @@ _MISSING = object()
 # A model's family name and its version: "Llama" + "-3.1", "Qwen" + "2.5-VL-7B", "GPT" + "-4o".
 _FAMILY = re.compile(r"([A-Za-z][A-Za-z]+)((?:[-\s]?(?:v?\d[\w.]*|[A-Z][A-Za-z]{0,3}\d*[a-z]?|Tiny|Small|Base|Large"
                      r"|Huge|Giant|Mini|Nano|Flash|Lite|Ultra|Instruct|Chat|Coder|Math|Vision))+)")
+# Endings of nouns (a kind word follows a noun: "mining strategy", not "structured approach").
+_NOUN_ENDINGS = ("ing", "ion", "ment", "ance", "ence", "ity", "sis", "ure")
 _CACHE_SIZE = 100_000  # pairs whose lexicon entry is remembered (difflib is slow); then start afresh
 
 
@@ -110,7 +114,7 @@ class Normalizer(BatchedComponent):
     """Pipeline component: overlap resolution and concept ids (see module docs)."""
 
     def __init__(self, name: str, sources: list, lexicon_key: str, pairs_key: str, lexicon_paths, builtin: bool,
-                 inherit_lexicon: bool, propagate_lists: bool, write_spans: bool):
+                 inherit_lexicon: bool, propagate_lists: bool, write_spans: bool, core_spans: bool = True):
         self.name = name
         self.sources = list(sources)
         self.lexicon_key = lexicon_key
@@ -125,6 +129,8 @@ class Normalizer(BatchedComponent):
         self.generic_words = pattern_list("generic_words.txt")
         self.attention_verbs = pattern_list("attention_verbs.txt")
         self.generic_heads = pattern_list("generic_heads.txt")
+        self.kind_words = pattern_list("kind_words.txt")
+        self.core_spans = core_spans
         self.dataset_suffixes = tuple(pattern_list("dataset_suffixes.txt"))
         self.table = shared_table()
         self._pair_entries: dict[tuple[str, str], object] = {}  # (long, short) -> Entry or None
@@ -210,6 +216,9 @@ class Normalizer(BatchedComponent):
                 # a lexicon match, and no definition in this document to prefer
                 chosen.append((start, end, entries[kb].type, kb, "lexicon"))
                 continue
+            if self.core_spans and not kb:
+                start, end, typ = self._core(infos, start, end, typ)
+                surface = text[starts[start]:ends[end - 1]]
             chosen.append((start, end, *self._resolve(surface, infos, start, end, typ, kb, local, lex_ends,
                                                       text)))
         chosen.sort()
@@ -285,11 +294,10 @@ class Normalizer(BatchedComponent):
                 entry = self.lexicon.lookup(text.rsplit(" ", 1)[0]) if " " in text else None
                 if entry is not None and entry.type == "dataset":
                     return entry.type, entry.id, "lexicon"
-            named = self._name_of_phrase(infos, start, end, surface)
-            if named is not None:
-                return named
         # Only names: a regex over every lowercase phrase would cost more than all the rest here.
-        family = _FAMILY.fullmatch(surface) if infos[start].name and len(surface) <= 40 else None
+        # A type found from evidence ("APEX-Bench, the first benchmark": dataset) is kept.
+        family = _FAMILY.fullmatch(surface) if typ == "method" and infos[start].name and len(surface) <= 40 \
+            else None
         if family is not None and len(family.group(1)) >= 3:
             # "Llama-3.1", "Qwen2.5-VL-7B", "GPT-4o": a version of a known model has its type.
             entry = self.lexicon.lookup(family.group(1))
@@ -297,37 +305,64 @@ class Normalizer(BatchedComponent):
                 return entry.type, slug(surface), "slug"
         return typ, slug(surface), "slug"
 
-    def _name_of_phrase(self, infos, start: int, end: int, surface: str):
-        """"CLNet framework", "pre-trained BERT model", "FooNet methods": the name itself.
+    def _core(self, infos, start: int, end: int, typ: str) -> tuple[int, int, str]:
+        """The tokens of a phrase that name its concept, and its type: (start, end, type).
 
-        A name followed by a generic head word names what the name names; soft
-        modifiers before it ("pre-trained") do not change that. Returns (type, id, how) or None.
+        A name followed by a generic head word names what the name names ("CLNet framework",
+        "the pre-trained BERT model", "Transformer-based models", "MAQA dataset" are CLNet,
+        BERT, Transformer, MAQA); soft modifiers before it do not change that. A lowercase
+        method phrase ending in a word for a kind of method names the method before it
+        ("entropy-based pruning strategy", "a mining scheme").
         """
+        last = infos[end - 1].lower
+        if end - start < 2:
+            return start, end, typ
+        stop = end - 1
         if end - start >= 3 and infos[end - 2].lower in ("language", "foundation", "vision-language", "diffusion") \
-                and infos[end - 1].lower in ("model", "models"):
-            end -= 1  # "the Qwen3 language model": Qwen3
-        elif end - start < 2 or infos[end - 1].lower not in self.generic_heads:
-            return None
+                and last in ("model", "models"):
+            stop = end - 2  # "the Qwen3 language model": Qwen3
+        elif last not in self.generic_heads and not (typ == "dataset" and infos[end - 1].head is not None):
+            if last in self.kind_words and infos[end - 2].kind == WORD and not infos[end - 2].plural \
+                    and (infos[end - 2].is_head or infos[end - 2].lower.endswith(_NOUN_ENDINGS)) \
+                    and self._core_fits(start, end - 1, typ):
+                return start, end - 1, (infos[end - 2].head or (typ,))[0]
+            return start, end, typ
+        if stop - start >= 3 and infos[stop - 1].lower == "based" and infos[stop - 2].kind == HYPHEN:
+            stop -= 2  # "Transformer-based models"
         first = start
-        while first < end - 1 and (infos[first].lower in self.soft or infos[first].kind == HYPHEN
-                                   or infos[first].lower in ("pre", "trained")):
+        while first < stop and (infos[first].lower in self.soft or infos[first].kind == HYPHEN
+                                or infos[first].lower in ("pre", "trained")):
             first += 1
-        part = [infos[k] for k in range(first, end - 1) if infos[k].kind != HYPHEN]
-        if not part or not any(p.name for p in part) or not all(p.name or p.title for p in part):
-            return None
-        starts, ends, text = self._doc_offsets
-        name = text[starts[first]:ends[end - 2]]
-        entry = self.lexicon.lookup(name)
-        if entry is not None and alias_fits(entry, name):
-            return entry.type, entry.id, "lexicon"
-        if any(infos[k].lower.endswith(self.dataset_suffixes) for k in range(first, end - 1)):
-            typ = "dataset"  # "the APEX-Bench framework"
-        elif name.lower().endswith(ARCH_SUFFIXES) or infos[end - 1].lower.startswith(
-                ("architecture", "network", "backbone")):
+        part = [infos[k] for k in range(first, stop) if infos[k].kind != HYPHEN]
+        # A name-shaped or uncommon capitalised word makes a name ("Twill framework"); common words
+        # only when the lexicon knows them ("Transformer-based models"), else "Reward Model" stays.
+        if not part or not all(p.name or p.title for p in part) or not (
+                any(p.name or not p.common for p in part) or self.lexicon.lookup(self._span_text(first, stop))):
+            return start, end, typ
+        if not self._core_fits(first, stop, typ):
+            return start, end, typ
+        if typ == "dataset" or any(infos[k].lower.endswith(self.dataset_suffixes) for k in range(first, stop)):
+            typ = "dataset"  # "the APEX-Bench framework", "the MAQA dataset"
+        elif infos[stop - 1].lower.endswith(ARCH_SUFFIXES) or last.startswith(("architecture", "network", "backbone")):
             typ = "architecture"
         else:
             typ = "method"
-        return typ, slug(name), "slug"
+        return first, stop, typ
+
+    def _span_text(self, start: int, end: int) -> str:
+        starts, ends, text = self._doc_offsets
+        return text[starts[start]:ends[end - 1]]
+
+    def _core_fits(self, start: int, end: int, typ: str) -> bool:
+        """Whether tokens start..end can stand for a phrase of type ``typ``: not when the
+        lexicon knows them as something else ("MT system" is a method, "MT" a task; "SI
+        corpus" is a dataset, "SI" not)."""
+        entry = self.lexicon.lookup(self._span_text(start, end).lower())
+        if entry is None:
+            return True
+        if typ == "dataset":
+            return entry.type == "dataset"
+        return entry.type not in ("task", "metric", "dataset")
 
     @staticmethod
     def _propagate(infos, chosen):
@@ -355,9 +390,10 @@ class Normalizer(BatchedComponent):
 @Language.factory("cg_normalize", default_config={
     "sources": ["cg_lexicon", "cg_names", "cg_chunks"], "lexicon_key": "cg_lexicon",
     "pairs_key": "cg_abbreviations", "lexicon_paths": [], "builtin": True, "inherit_lexicon": True,
-    "propagate_lists": True, "write_spans": True})
+    "propagate_lists": True, "write_spans": True, "core_spans": True})
 def make_normalizer(nlp: Language, name: str, sources: list, lexicon_key: str, pairs_key: str, lexicon_paths: list,
-                    builtin: bool, inherit_lexicon: bool, propagate_lists: bool, write_spans: bool):
+                    builtin: bool, inherit_lexicon: bool, propagate_lists: bool, write_spans: bool,
+                    core_spans: bool):
     """Factory of :class:`Normalizer`."""
     return Normalizer(name, sources, lexicon_key, pairs_key, lexicon_paths, builtin, inherit_lexicon,
-                      propagate_lists, write_spans)
+                      propagate_lists, write_spans, core_spans)
