@@ -10,8 +10,8 @@ or reads a judgements file and reports the shares::
 A judgements file is TSV with a header: ``concept_id, label, type, n_papers, verdict,
 note, context``; ``verdict`` is ``right``, ``wrong-type`` (a concept, wrongly typed) or
 ``not-concept``. Concepts that no longer occur are reported, not counted (the sample
-was judged on the code of its commit). The script also prints how many concepts only
-one paper names.
+was judged on the code of its commit), and so are those whose label or type changed since. The
+script also prints how many concepts only one paper names.
 """
 from __future__ import annotations
 
@@ -89,6 +89,13 @@ def main(argv=None) -> int:
             print(f"{a.judged}: unknown verdict {bad[0]['verdict']!r} for {bad[0]['concept_id']}", file=sys.stderr)
             return 2
         kept = [r for r in judged if r["concept_id"] in present]
+        # A verdict holds for the label and type it was given on: list those that changed since.
+        now = concepts.set_index("concept_id")
+        changed = [r for r in kept if (now.at[r["concept_id"], "label"], now.at[r["concept_id"], "type"])
+                   != (r["label"], r["type"])]
+        for r in changed:
+            print(f"changed since judged: {r['concept_id']} {r['label']!r}/{r['type']} -> "
+                  f"{now.at[r['concept_id'], 'label']!r}/{now.at[r['concept_id'], 'type']} (verdict {r['verdict']})")
         counts = Counter(r["verdict"] for r in kept)
         print(f"judged {len(judged)}, still extracted {len(kept)}")
         for verdict in VERDICTS:
