@@ -130,9 +130,9 @@ def test_csv_without_abstract_column(tmp_path):
         load(path)
 
 
-def test_public_api_is_callable_package():
-    # conceptgraph.extract is the package and the extraction function at once.
-    assert callable(conceptgraph.extract)
+def test_public_api_extract_is_the_package():
+    # conceptgraph.extract is the package; the extraction function is conceptgraph.extract_concepts.
+    assert conceptgraph.extract_concepts is conceptgraph.extract.extract_concepts
     from conceptgraph.extract import load as load_again
     assert load_again is load
     # Importing a submodule under a name goes through the attribute conceptgraph.extract,
