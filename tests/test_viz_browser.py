@@ -12,6 +12,7 @@ import networkx as nx
 import pytest
 
 from conceptgraph.viz import render_html
+from conceptgraph.viz.html import page_data
 from conceptgraph.viz.sample import synthetic_graphs
 
 from browser import Browser, find_chromium
@@ -401,6 +402,11 @@ def test_corpus_strings_that_name_object_properties(browser, tmp_path):
     browser.execute("cg.setView('bipartite')")
     for word in OBJECT_KEYS:
         assert browser.execute("return cg.search(arguments[0])", word) is not None
+    # link evidence, stored as shared ", "-separated parts, is read back whole
+    shown = browser.execute("return cg.data.views.map(function (v) { return v.edgeMeta.map("
+                            "function (m) { return m.evidence; }); })")
+    assert shown == [[m["evidence"] for m in v["edgeMeta"]] for v in page_data(path.read_text("utf-8"))["views"]]
+    assert "shared concepts: " + OBJECT_KEYS[0] in shown[0]
     # nothing leaked into the shared prototype
     assert browser.execute("return [Object.keys(Object.prototype).length, ({}).constructor === Object,"
                            " Object.getPrototypeOf({}) === Object.prototype]") == [0, True, True]

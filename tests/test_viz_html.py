@@ -311,3 +311,19 @@ def test_abstract_previews_share_a_budget_so_large_pages_stay_small(monkeypatch)
     cut = page_data(render_html(G))["views"][0]["meta"]
     assert all(len(m["abstract"]) <= 501 and m["abstract"].endswith("…") for m in cut)
     assert all(long_text.startswith(m["abstract"][:-1]) for m in cut)
+
+
+def test_link_evidence_is_stored_as_shared_parts_and_read_back_whole():
+    G = paper_graph()
+    evidence = {("p1", "p2"): "shared terms: graph, node classification, Cora",
+                ("p3", "p4"): "shared terms: transformer, , Cora", ("p2", "p3"): "one part only"}
+    for (u, v), text in evidence.items():
+        G.add_edge(u, v, weight=0.5, kind="concept", evidence=text)
+    page = render_html(G)
+    data = json.loads(page[page.index(">", page.index('id="cg-data"')) + 1:page.index("</script>", page.index('id="cg-data"'))])
+    assert data["strings"].count("Cora") == 1 and "shared terms: graph, node classification, Cora" not in data["strings"]
+    view = page_data(page)["views"][0]
+    titles = [m["id"] for m in view["meta"]]
+    read = {tuple(sorted((titles[e["from"]], titles[e["to"]]))): m["evidence"]
+            for e, m in zip(view["edges"], view["edgeMeta"])}
+    assert all(read[tuple(sorted(pair))] == text for pair, text in evidence.items())

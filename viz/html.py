@@ -587,8 +587,8 @@ def _prepare_view(name: str, G: nx.Graph, max_nodes: int, max_edges: int, seed: 
 # A paper is a node of the papers view and of the papers + concepts view, a concept of the
 # concepts view and of the papers + concepts view: its record (title, abstract, concepts …)
 # is stored once, in ``records``, and each view keeps columns of what differs per view
-# (position, size, cluster, PageRank, year colour). Link evidence is a table of distinct
-# strings (``strings``). The explorer expands the columns back into these records when the
+# (position, size, cluster, PageRank, year colour). Link evidence is a table of the distinct ", "-separated
+# parts of its strings (``strings``). The explorer expands the columns back into these records when the
 # page opens; :func:`page_data` does the same in Python.
 
 _PER_VIEW_META = ("cluster", "pagerank", "yc")
@@ -630,11 +630,29 @@ def _pack(views: list):
                  "width": [e["width"] for e in v["edges"]],
                  "kind": [kind_of[e["kind"]] for e in v["edges"]],
                  "weight": [e["weight"] for e in v["edgeMeta"]],
-                 "evidence": [intern(strings, string_index, e["evidence"], e["evidence"]) if e["evidence"] else -1
+                 "evidence": [_evidence_parts(e["evidence"], lambda part: intern(strings, string_index, part, part))
                               for e in v["edgeMeta"]]}
         rest = {k: x for k, x in v.items() if k not in ("nodes", "edges", "meta", "edgeMeta")}
         packed.append(dict(rest, node=dict(cols, rec=rec), edge=edges))
     return records, strings, packed
+
+
+def _evidence_parts(evidence: str, index) -> int | list[int]:
+    """A link's evidence as ``index`` of its ", "-separated parts (one int for one part, -1 for none).
+
+    The parts ("shared terms: graph", "attention", …) repeat from link to link where whole
+    strings do not: CiteSeer's 23,890 drawn links had as many distinct evidence strings, 2.3 MB.
+    """
+    if not evidence:
+        return -1
+    parts = [index(part) for part in evidence.split(", ")]
+    return parts[0] if len(parts) == 1 else parts
+
+
+def _evidence_text(x, strings: list) -> str:
+    if isinstance(x, list):
+        return ", ".join(strings[i] for i in x)
+    return strings[x] if x >= 0 else ""
 
 
 def _unpack_view(v: dict, records: list, strings: list) -> dict:
@@ -658,7 +676,7 @@ def _unpack_view(v: dict, records: list, strings: list) -> dict:
     out["nodes"], out["meta"] = nodes, meta
     out["edges"] = [{"from": a, "to": b, "width": w, "kind": kinds[k]}
                     for a, b, w, k in zip(e["from"], e["to"], e["width"], e["kind"])]
-    out["edgeMeta"] = [{"kind": kinds[k], "weight": w, "evidence": strings[s] if s >= 0 else ""}
+    out["edgeMeta"] = [{"kind": kinds[k], "weight": w, "evidence": _evidence_text(s, strings)}
                        for k, w, s in zip(e["kind"], e["weight"], e["evidence"])]
     return out
 

@@ -31,6 +31,13 @@
   /* The page stores each paper and concept record once (DATA.records, shared by the views)
    * and per view only columns (position, size, cluster, PageRank …; see _pack in
    * viz/html.py): expand them into the node and link records the explorer works with. */
+  /* A link's evidence: -1 (none), one index into DATA.strings, or a list of them: its ", "-separated
+   * parts ("shared terms: a", "b", …), which repeat from link to link (see _evidence_parts). */
+  function evidenceText(x) {
+    if (Array.isArray(x)) return x.map(function (i) { return DATA.strings[i]; }).join(", ");
+    return x >= 0 ? DATA.strings[x] : "";
+  }
+
   function unpackView(v) {
     var c = v.node, e = v.edge, kinds = v.edgeKinds.map(function (k) { return k.kind; }), defaults = DATA.recordDefaults;
     v.meta = []; v.nodes = []; v.edges = []; v.edgeMeta = [];
@@ -49,7 +56,7 @@
     for (var k = 0; k < e.from.length; k++) {
       var kind = kinds[e.kind[k]];
       v.edges.push({ from: e.from[k], to: e.to[k], width: e.width[k], kind: kind });
-      v.edgeMeta.push({ kind: kind, weight: e.weight[k], evidence: e.evidence[k] >= 0 ? DATA.strings[e.evidence[k]] : "" });
+      v.edgeMeta.push({ kind: kind, weight: e.weight[k], evidence: evidenceText(e.evidence[k]) });
     }
     delete v.node;
     delete v.edge;
