@@ -775,6 +775,44 @@ def test_concurrent_builds_into_one_folder_give_one_whole_set(tmp_path):
 
 
 @needs_pipeline
+def test_a_build_paused_in_its_write_window_and_another_build_give_one_whole_set(tmp_path):
+    """Build A is stopped (SIGSTOP) right after its first output file is written, build B of another
+    corpus runs into the same folder meanwhile, then A goes on: the folder holds one build's whole
+    set. (Two builds started together rarely overlap in the write window; this makes them.)"""
+    a = _write_jsonl(tmp_path / "a.jsonl", [dict(r, year=None) for r in _sample_rows(8)])
+    b = _write_jsonl(tmp_path / "b.jsonl", [dict(r, year=None) for r in _sample_rows(9, 30)])
+    refs = {}
+    start = time.perf_counter()
+    for name, corpus in (("a", a), ("b", b)):
+        assert cli("build", corpus, "-o", tmp_path / f"ref-{name}", "-q").returncode == 0
+        refs[name] = _listing(tmp_path / f"ref-{name}")
+    duration = (time.perf_counter() - start) / 2
+    out = tmp_path / "out"
+    shutil.copytree(tmp_path / "ref-b", out)  # a previous build, so that replaced files can be seen
+    names = set(refs["a"])
+    inodes = {name: os.stat(out / name).st_ino for name in names}
+    env = dict(os.environ, PYTHONHASHSEED="0")
+    first = subprocess.Popen([sys.executable, "-m", "conceptgraph", "build", str(a), "-o", str(out), "-q"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+    while first.poll() is None and _staged_or_replaced(out, names, inodes) < 1:
+        time.sleep(0.001)
+    first.send_signal(signal.SIGSTOP)
+    try:
+        second = subprocess.Popen([sys.executable, "-m", "conceptgraph", "build", str(b), "-o", str(out), "-q"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+        try:  # B finishes, or waits for A's lock when A was stopped inside its switch
+            second.wait(timeout=max(3 * duration, 30))
+        except subprocess.TimeoutExpired:
+            pass
+    finally:
+        first.send_signal(signal.SIGCONT)
+    results = [(p.wait(timeout=600), p.stderr.read()) for p in (first, second)]
+    assert all(code == 0 for code, _ in results), results
+    assert _states(_listing(out), refs["a"], refs["b"]) in ({"old"}, {"new"})
+    assert not [p for p in tmp_path.rglob("*") if ".staging-" in p.name or p.name.endswith(".tmp")]
+
+
+@needs_pipeline
 def test_write_error_names_the_path_and_leaves_nothing_behind(tmp_path):
     """A full disk (here: a file-size limit, EFBIG) names the file, exits 3, leaves no temporary
     file, no staging folder and no output folder the failed run created."""
