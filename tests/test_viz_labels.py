@@ -111,8 +111,10 @@ def test_readme_picture_is_the_page_as_drawn(browser, tmp_path):
 
     result = build(outdir=tmp_path / "out", progress=False)
     drawn = open_page(browser, result.outdir / "graph.html")
-    assert_readable(drawn, 10)
-    assert len(drawn["clusters"]) >= 6
+    # 14 clusters are named on the canvas; at 1600 x 1000 three paper titles fit beside them
+    # without covering a name (with 8 clusters, at resolution 1.0, ten did)
+    assert_readable(drawn, 3)
+    assert len(drawn["clusters"]) >= 10
     shot = browser.cdp("Page.captureScreenshot", {"format": "jpeg", "quality": 82})
     target = DOCS / "map.jpg" if os.environ.get("CG_UPDATE_DOCS") else tmp_path / "map.jpg"
     target.write_bytes(base64.b64decode(shot["data"]))

@@ -444,7 +444,10 @@
     boxes.forEach(function (b, ci) {
       var c = st.v.clusters[ci];
       if (!b || b.n < min || c.other || c.id === null) return;
-      var w = ctx.measureText(c.label).width, x = (b.x0 + b.x1) / 2, y, r = null;
+      // on the canvas a cluster is named by its first concept (the legend has the whole label):
+      // a dozen three-concept names left no room for a single paper's label
+      var name = c.label.split(" / ")[0];
+      var w = ctx.measureText(name).width, x = (b.x0 + b.x1) / 2, y, r = null;
       // keep the name inside the visible canvas
       x = Math.max(view0.x + w / 2 + pad * 2, Math.min(view1.x - w / 2 - pad * 2, x));
       // above the cluster, else below it, else further up: larger clusters come first and win
@@ -459,9 +462,9 @@
       placed.push(r);
       ctx.lineWidth = 4 / scale;
       ctx.strokeStyle = "rgba(255,255,255,0.92)";
-      ctx.strokeText(c.label, x, y);
+      ctx.strokeText(name, x, y);
       ctx.fillStyle = st.labelColour[ci];
-      ctx.fillText(c.label, x, y);
+      ctx.fillText(name, x, y);
     });
     ctx.restore();
   }
