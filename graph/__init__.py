@@ -392,7 +392,7 @@ def analyse(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame
     out_concepts["rank"] = _rank(out_concepts["pagerank"], out_concepts["concept_id"])
     out_concepts["in_concept_graph"] = in_concept_graph
     out_concepts["cluster"] = out_concepts["concept_id"].map(kclusters).fillna(UNCLUSTERED).astype("int64")
-    out_concepts["cluster_label"] = out_concepts["cluster"].map(klabels).fillna("")
+    out_concepts["cluster_label"] = [klabels.get(k, "") for k in out_concepts["cluster"].tolist()]
     out_concepts["n_papers_graph"] = inc.df
     ksizes = pd.Series(kclusters).value_counts()
     concept_clusters = pd.DataFrame({"cluster": sorted(klabels)})
