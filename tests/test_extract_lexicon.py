@@ -63,3 +63,15 @@ def test_head_words_file():
     for name in ("boundary_words.txt", "trim_words.txt", "participles.txt", "name_stop.txt",
                  "generic_words.txt", "soft_modifiers.txt", "ing_nouns.txt", "evaluation_words.txt"):
         assert (PATTERNS_DIR / name).read_text(encoding="utf-8").strip()
+
+
+def test_a_lexicon_file_edited_within_one_session_is_read_again(tmp_path):
+    from conceptgraph.extract.components._resources import Lexicon
+
+    path = tmp_path / "mine.jsonl"
+    path.write_text('{"label": "Frobnet", "type": "architecture"}\n', encoding="utf-8")
+    assert Lexicon.load([path], builtin=False).lookup("Frobnet").type == "architecture"
+    path.write_text('{"label": "Frobnet", "type": "dataset"}\n{"label": "Quuxset", "type": "dataset"}\n',
+                    encoding="utf-8")
+    again = Lexicon.load([path], builtin=False)
+    assert again.lookup("Frobnet").type == "dataset" and again.lookup("Quuxset") is not None

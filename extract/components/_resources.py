@@ -336,17 +336,28 @@ class Lexicon:
 
     @classmethod
     def load(cls, paths=(), builtin: bool = True) -> "Lexicon":
-        return _load_lexicon(tuple(str(p) for p in paths), builtin)
+        # keyed by each file's size and modification time too: a file edited between two
+        # builds of one Python session is read again
+        return _load_lexicon(tuple((str(p), _file_stamp(p)) for p in paths), builtin)
 
     def lookup(self, text: str) -> Entry | None:
         cid = self.index.get(norm_key(text))
         return self.entries.get(cid) if cid else None
 
 
+def _file_stamp(path) -> tuple[int, int] | None:
+    """A file's modification time and size (None when it cannot be read: reading it says why)."""
+    try:
+        st = Path(path).stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
+
+
 @lru_cache(maxsize=8)
-def _load_lexicon(paths: tuple[str, ...], builtin: bool) -> Lexicon:
+def _load_lexicon(stamped_paths: tuple[tuple[str, tuple | None], ...], builtin: bool) -> Lexicon:
     files = sorted(LEXICON_DIR.glob("*.jsonl")) + sorted(LEXICON_DIR.glob("*.tsv")) if builtin else []
-    files += [Path(p) for p in paths]
+    files += [Path(p) for p, _ in stamped_paths]
     entries: dict[str, Entry] = {}
     for path in files:
         for rec in _read_entries(path):
