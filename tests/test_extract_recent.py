@@ -111,6 +111,16 @@ def test_single_words_after_naming_cues_are_names(nlp, text, name):
     ("We evaluate on TexBench and MMBench.", "TexBench"),
     ("We introduce FACTORY, a large-scale human-verified benchmark of prompts.", "FACTORY"),
     ("Experiments on four public benchmarks, CVUSA, CVACT, VIGOR, and University-1652, show gains.", "VIGOR"),
+    # datasets without a cue next to them
+    # a hard-wrapped list after "datasets,": the line break is no boundary
+    ("Evaluation on two public datasets,\nHealthQA and FactSet, shows gains.", "HealthQA"),
+    ("Evaluation on two public datasets,\nHealthQA and FactSet, shows gains.", "FactSet"),
+    # an apposition whose adjectives are listed with commas, and "prompt set"
+    ("To address this, we introduce PROMPTFORGE, a large-scale, human-verified prompt set.", "PROMPTFORGE"),
+    # a copula: "X is a challenging benchmark"
+    ("Our results show that WIDGETS is a challenging benchmark for agents.", "WIDGETS"),
+    # an evidence type wins over the family rule ("Base" reads like a model size)
+    ("We introduce APEX-Bench, the first systematic benchmark of posters.", "APEX-Bench"),
 ])
 def test_dataset_cues(nlp, text, name):
     assert (name, "dataset") in [(t, y) for t, y, _c in found(nlp, text)]
@@ -272,21 +282,6 @@ def test_long_form_starts_at_the_start_of_a_hyphenated_word(nlp):
 
 
 # -- datasets named without a cue word next to them (session 24) -------------------------
-
-@pytest.mark.parametrize("text, name", [
-    # a hard-wrapped list after "datasets,": the line break is no boundary
-    ("Evaluation on two public datasets,\nHealthQA and FactSet, shows gains.", "HealthQA"),
-    ("Evaluation on two public datasets,\nHealthQA and FactSet, shows gains.", "FactSet"),
-    # an apposition whose adjectives are listed with commas, and "prompt set"
-    ("To address this, we introduce PROMPTFORGE, a large-scale, human-verified prompt set.", "PROMPTFORGE"),
-    # a copula: "X is a challenging benchmark"
-    ("Our results show that WIDGETS is a challenging benchmark for agents.", "WIDGETS"),
-    # an evidence type wins over the family rule ("Base" reads like a model size)
-    ("We introduce APEX-Bench, the first systematic benchmark of posters.", "APEX-Bench"),
-])
-def test_datasets_without_a_cue_next_to_them(nlp, text, name):
-    assert (name, "dataset") in [(t, y) for t, y, _c in found(nlp, text)]
-
 
 def test_a_dataset_reading_in_one_sentence_types_the_others(nlp):
     got = found(nlp, "We introduce PROMPTFORGE, a human-verified prompt set. Models using PROMPTFORGE "
