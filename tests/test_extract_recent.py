@@ -332,3 +332,29 @@ def test_names_inside_latex_markup(nlp):
 ])
 def test_a_name_next_to_a_decimal_value_is_a_metric(nlp, text, name):
     assert (name, "metric") in [(t, y) for t, y, _c in found(nlp, text)]
+
+
+# -- session 25: precision on recent text -----------------------------------------------------
+
+@pytest.mark.parametrize("name", ["Qwen2.5-0.5B", "Llama-3.2-1B-Instruct", "Gemma-2-2b-it"])
+def test_a_model_size_and_variant_stay_on_its_name(nlp, name):
+    # (a size "0.5B" after a hyphen is no score; "-it", "-Instruct" end the name)
+    assert (name, "architecture") in [(t, y) for t, y, _c in found(nlp, f"We fine-tune {name} on the data.")]
+
+
+@pytest.mark.parametrize("text, junk", [
+    ("Advances in AI and ML reshape SOTA models.", {"AI", "ML", "SOTA"}),
+    ("It runs on GPUs and NPUs with little VRAM usage.", {"GPUs", "NPUs", "VRAM"}),
+])
+def test_fields_hype_words_and_hardware_are_not_concepts(nlp, text, junk):
+    assert not junk & {t for t, _y, _c in found(nlp, text)}
+
+
+def test_a_name_ending_in_a_measure_is_a_metric(nlp):
+    got = found(nlp, "We score the answers with BERTScore F1 and ROUGE-L recall.")
+    assert {(t, y) for t, y, _c in got} >= {("BERTScore F1", "metric"), ("ROUGE-L recall", "metric")}
+
+
+def test_a_verb_after_a_modal_opens_no_phrase(nlp):
+    got = [t for t, _y, _c in found(nlp, "Existing schedulers cannot handle concurrent inference of DNNs.")]
+    assert "handle concurrent inference" not in got and "concurrent inference" in got

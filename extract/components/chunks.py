@@ -47,6 +47,9 @@ from ._tokens import BOUNDARY, BatchedComponent, HYPHEN, NUMBER, WORD, put_candi
 _IS_HEAD = attrgetter("is_head")
 _DETERMINERS = frozenset({"the", "a", "an", "our", "their", "its", "this", "these", "those", "each",
                           "every", "his", "her", "your", "my", "that"})
+# Words after which a verb's base form is a verb, not a modifier ("to probe", "cannot handle").
+_INFINITIVE_MARKS = frozenset({"to", "can", "cannot", "could", "will", "would", "should", "may", "might", "must",
+                               "not", "shall"})
 
 
 class Chunker(BatchedComponent):
@@ -106,9 +109,10 @@ class Chunker(BatchedComponent):
         first = infos[j]
         if j < i and (first.kind != WORD or first.trim or first.ing or (j > 0 and infos[j - 1].kind == HYPHEN)):
             j = self._trim(infos, spaces, j, i)  # only then can there be something to trim
-        # "LLMs increasingly function as", "to simultaneously model", "to probe reasoning":
-        # an adverb before a non-participle, or a verb after "to", opens no noun phrase.
-        while j < i and infos[j].verb and j > 0 and infos[j - 1].lower == "to":
+        # "LLMs increasingly function as", "to simultaneously model", "to probe reasoning",
+        # "cannot handle concurrent inference": an adverb before a non-participle, or a verb
+        # after "to" or a modal, opens no noun phrase.
+        while j < i and infos[j].verb and j > 0 and infos[j - 1].lower in _INFINITIVE_MARKS:
             j += 1
         for k in range(i - 1, j - 1, -1):
             if infos[k].adverb and not (infos[k + 1].verb_ed or infos[k + 1].lower in self.participles):

@@ -73,6 +73,7 @@ class NameFinder(BatchedComponent):
         self.eval_words = pattern_list("evaluation_words.txt")
         self.intro_verbs = pattern_list("intro_verbs.txt")
         self.not_names = pattern_list("not_names.txt")
+        self.version_words = pattern_list("version_words.txt")
         self.dataset_suffixes = tuple(pattern_list("dataset_suffixes.txt"))
 
     def __call__(self, doc: Doc) -> Doc:
@@ -95,11 +96,18 @@ class NameFinder(BatchedComponent):
                     has_name = has_name or inf.name
                     j += 1
                 elif inf.kind == HYPHEN and j + 1 < n and not spaces[j - 1] and not spaces[j] \
-                        and infos[j + 1].kind in (WORD, NUMBER) and (infos[j + 1].name or infos[j + 1].title
-                                                                  or infos[j + 1].kind == NUMBER):
+                        and ((infos[j + 1].kind in (WORD, NUMBER) and (infos[j + 1].name or infos[j + 1].title
+                                                                       or infos[j + 1].kind == NUMBER))
+                             or (infos[j - 1].kind == NUMBER and infos[j + 1].lower in self.version_words)):
+                    # (a size and its variant: "Llama-3.2-1B-Instruct", "Gemma-2-2b-it")
                     j += 1
-                elif inf.kind == NUMBER and j > i and infos[j - 1].kind == WORD and not inf.lower.startswith("0"):
-                    # (a version, "PASCAL VOC 2012"; "rFID 0.08" is a score)
+                elif inf.kind == NUMBER and j > i and (
+                        (infos[j - 1].kind == WORD and not inf.lower.startswith("0"))
+                        or (infos[j - 1].kind == HYPHEN and not spaces[j - 1])):
+                    # (a version, "PASCAL VOC 2012", or a size joined by a hyphen, "Qwen2.5-0.5B";
+                    # "rFID 0.08" is a score)
+                    j += 1
+                elif j > i and infos[j - 1].kind == HYPHEN and inf.lower in self.version_words:
                     j += 1
                 else:
                     break

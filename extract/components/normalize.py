@@ -59,8 +59,11 @@ DEFINITIONS_KEY = "cg_definitions"
 _LIST_GLUE = frozenset({",", "and", "or", "as", "well", "&"})
 _MISSING = object()
 # A model's family name and its version: "Llama" + "-3.1", "Qwen" + "2.5-VL-7B", "GPT" + "-4o".
+# Lowercase variants after a size come from patterns/version_words.txt ("Gemma-2-2b-it").
 _FAMILY = re.compile(r"([A-Za-z][A-Za-z]+)((?:[-\s]?(?:v?\d[\w.]*|[A-Z][A-Za-z]{0,3}\d*[a-z]?|Tiny|Small|Base|Large"
-                     r"|Huge|Giant|Mini|Nano|Flash|Lite|Ultra|Instruct|Chat|Coder|Math|Vision))+)")
+                     r"|Huge|Giant|Mini|Nano|Flash|Lite|Ultra|Instruct|Chat|Coder|Math|Vision"
+                     + "".join(f"|(?<=-){re.escape(w)}" for w in sorted(pattern_list("version_words.txt")))
+                     + r"))+)")
 # Endings of nouns (a kind word follows a noun: "mining strategy", not "structured approach").
 _NOUN_ENDINGS = ("ing", "ion", "ment", "ance", "ence", "ity", "sis", "ure")
 _CACHE_SIZE = 100_000  # pairs whose lexicon entry is remembered (difflib is slow); then start afresh
@@ -130,6 +133,7 @@ class Normalizer(BatchedComponent):
         self.attention_verbs = pattern_list("attention_verbs.txt")
         self.generic_heads = pattern_list("generic_heads.txt")
         self.kind_words = pattern_list("kind_words.txt")
+        self.not_concepts = pattern_list("not_concepts.txt")
         self.core_spans = core_spans
         self.dataset_suffixes = tuple(pattern_list("dataset_suffixes.txt"))
         self.table = shared_table()
@@ -214,11 +218,15 @@ class Normalizer(BatchedComponent):
                 kb = ""  # "LIBRAS" matched the plural of "Libra": not that name
             if kb and not local and not (end - start == 1 and infos[start].lower in ambiguous):
                 # a lexicon match, and no definition in this document to prefer
+                if end - start == 1 and norm_key(surface) in self.not_concepts:
+                    continue
                 chosen.append((start, end, entries[kb].type, kb, "lexicon"))
                 continue
             if self.core_spans and not kb:
                 start, end, typ = self._core(infos, start, end, typ)
                 surface = text[starts[start]:ends[end - 1]]
+            if norm_key(surface) in self.not_concepts:
+                continue  # "AI", "SOTA", "GPUs": its tokens stay taken, so no part of it is a mention
             chosen.append((start, end, *self._resolve(surface, infos, start, end, typ, kb, local, lex_ends,
                                                       text)))
         chosen.sort()
@@ -294,6 +302,11 @@ class Normalizer(BatchedComponent):
                 entry = self.lexicon.lookup(text.rsplit(" ", 1)[0]) if " " in text else None
                 if entry is not None and entry.type == "dataset":
                     return entry.type, entry.id, "lexicon"
+        if typ == "method" and end - start > 1 and infos[start].name:
+            # "BERTScore F1", "ROUGE-L recall": a name ending in a measure is that measure.
+            last = self.lexicon.lookup(infos[end - 1].lower)
+            if (last is not None and last.type == "metric") or (infos[end - 1].head or ("",))[0] == "metric":
+                return "metric", slug(surface), "slug"
         # Only names: a regex over every lowercase phrase would cost more than all the rest here.
         # A type found from evidence ("APEX-Bench, the first benchmark": dataset) is kept.
         family = _FAMILY.fullmatch(surface) if typ == "method" and infos[start].name and len(surface) <= 40 \
