@@ -358,3 +358,25 @@ def test_a_name_ending_in_a_measure_is_a_metric(nlp):
 def test_a_verb_after_a_modal_opens_no_phrase(nlp):
     got = [t for t, _y, _c in found(nlp, "Existing schedulers cannot handle concurrent inference of DNNs.")]
     assert "handle concurrent inference" not in got and "concurrent inference" in got
+
+
+@pytest.mark.parametrize("text, junk, kept", [
+    ("Detectors fail, while directly incorporating 3D open-vocabulary models helps.",
+     "incorporating 3D open-vocabulary models", "3D open-vocabulary models"),
+    ("We use a multi-stage training strategy leveraging flow matching.",
+     "multi-stage training strategy leveraging flow matching", "flow matching"),
+    ("It covers tasks spanning natural language understanding.",
+     "spanning natural language understanding", "natural language understanding"),
+])
+def test_an_ing_verb_after_an_adverb_a_plural_or_a_kind_word_ends_the_phrase(nlp, text, junk, kept):
+    got = [t for t, _y, _c in found(nlp, text)]
+    assert junk not in got and kept in got
+
+
+@pytest.mark.parametrize("text, name, typ", [
+    ("We construct TexBlender, a high-quality SFT dataset made with Blender.", "SFT", "method"),
+    ("Across four challenging MARL benchmarks, we win.", "MARL", "method"),
+])
+def test_data_for_a_known_method_is_not_a_dataset(nlp, text, name, typ):
+    got = [(t, y) for t, y, _c in found(nlp, text)]
+    assert (name, typ) in got and not any(y == "dataset" and name in t for t, y in got)

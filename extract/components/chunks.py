@@ -63,6 +63,8 @@ class Chunker(BatchedComponent):
         self.write_spans = write_spans
         self.table = shared_table()
         self.participles = pattern_list("participles.txt")
+        self.ing_nouns = pattern_list("ing_nouns.txt")
+        self.kind_words = pattern_list("kind_words.txt")
 
     def __call__(self, doc: Doc) -> Doc:
         infos, spaces = self.table.infos(doc)
@@ -88,14 +90,16 @@ class Chunker(BatchedComponent):
         n = len(infos)
         if i + 1 < n:
             nxt = infos[i + 1]
-            if (nxt.kind == WORD and not nxt.verb_ed) or (nxt.kind == HYPHEN and self._joined(spaces, i + 1)):
+            if ((nxt.kind == WORD and not nxt.verb_ed and not self._verb_after(infos, i + 1))
+                    or (nxt.kind == HYPHEN and self._joined(spaces, i + 1))):
                 return None  # the phrase goes on: this word is a modifier, not the head
         j = i
         while j > 0 and i - j < self.max_tokens:
             p = infos[j - 1]
             # a hyphen glued to both neighbours just left of p: p ends a compound ("CNN-based")
             glued = j >= 3 and infos[j - 2].kind == HYPHEN and not spaces[j - 3] and not spaces[j - 2]
-            if p.kind == WORD and (not p.verb_ed or glued) and not (p.plural and not glued):
+            if p.kind == WORD and (not p.verb_ed or glued) and not (p.plural and not glued) \
+                    and not self._verb_after(infos, j - 1):
                 j -= 1
             elif p.kind == HYPHEN and self._joined(spaces, j - 1) and infos[j - 2].kind in (WORD, NUMBER):
                 j -= 1
@@ -117,6 +121,8 @@ class Chunker(BatchedComponent):
         for k in range(i - 1, j - 1, -1):
             if infos[k].adverb and not (infos[k + 1].verb_ed or infos[k + 1].lower in self.participles):
                 j = k + 1
+                if j < i and self._verb_ing(infos[j]):
+                    j += 1  # "directly incorporating 3D models": a participle after an adverb is a verb
                 break
         typ, min_mods = infos[i].head
         # After trimming, a phrase longer than its head starts with a word, so j < i means
@@ -127,6 +133,20 @@ class Chunker(BatchedComponent):
                                      for m in infos[j:i]):
             return None
         return j, i + 1, typ, ""
+
+    def _verb_ing(self, inf) -> bool:
+        """An -ing word that is no noun of ours: a participle when a noun phrase stops before it."""
+        return inf.kind == WORD and inf.ing and not inf.is_head and not inf.title and not inf.name \
+            and inf.lower not in self.ing_nouns
+
+    def _verb_after(self, infos, k: int) -> bool:
+        """Token k is an -ing verb after a plural noun or a word for a kind of method: "tasks
+        spanning natural language understanding", "a training strategy leveraging flow matching".
+        English compounds take singular modifiers, and a kind word ends the phrase it names."""
+        if k == 0 or not self._verb_ing(infos[k]):
+            return False
+        prev = infos[k - 1]
+        return prev.kind == WORD and (prev.plural or prev.lower in self.kind_words)
 
     @staticmethod
     def _trim(infos, spaces, s: int, i: int) -> int:

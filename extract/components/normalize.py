@@ -353,6 +353,10 @@ class Normalizer(BatchedComponent):
                 any(p.name or not p.common for p in part) or self.lexicon.lookup(self._span_text(first, stop))):
             return start, end, typ
         if not self._core_fits(first, stop, typ):
+            entry = self.lexicon.lookup(self._span_text(first, stop).lower()) if typ == "dataset" else None
+            if entry is not None and entry.type in ("method", "task") and infos[end - 1].head is not None:
+                # "an SFT dataset", "MARL benchmarks": data for a method or task, and the name is that
+                return first, stop, entry.type
             return start, end, typ
         if typ == "dataset" or any(infos[k].lower.endswith(self.dataset_suffixes) for k in range(first, stop)):
             typ = "dataset"  # "the APEX-Bench framework", "the MAQA dataset"
