@@ -380,3 +380,13 @@ def test_an_ing_verb_after_an_adverb_a_plural_or_a_kind_word_ends_the_phrase(nlp
 def test_data_for_a_known_method_is_not_a_dataset(nlp, text, name, typ):
     got = [(t, y) for t, y, _c in found(nlp, text)]
     assert (name, typ) in got and not any(y == "dataset" and name in t for t, y in got)
+
+
+@pytest.mark.parametrize("text, junk, kept", [
+    ("We train a ResNet-50 classifier on the images.", "ResNet-50 classifier", "ResNet-50"),
+    ("We compare prominent open-weights models.", "prominent open-weights models", "open-weights models"),
+    ("We use the available Phase-OTDR dataset.", "available Phase-OTDR dataset", "Phase-OTDR"),
+])
+def test_a_classifier_head_and_evaluative_words_leave_the_name(nlp, text, junk, kept):
+    got = [t for t, _y, _c in found(nlp, text)]
+    assert junk not in got and kept in got
