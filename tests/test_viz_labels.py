@@ -111,7 +111,7 @@ def test_readme_picture_is_the_page_as_drawn(browser, tmp_path):
 
     result = build(outdir=tmp_path / "out", progress=False)
     drawn = open_page(browser, result.outdir / "graph.html")
-    # 14 clusters are named on the canvas; at 1600 x 1000 three paper titles fit beside them
+    # 13 clusters are named on the canvas; at 1600 x 1000 three paper titles fit beside them
     # without covering a name (with 8 clusters, at resolution 1.0, ten did)
     assert_readable(drawn, 3)
     assert len(drawn["clusters"]) >= 10

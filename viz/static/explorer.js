@@ -475,6 +475,7 @@
    * one already drawn is left out until zooming in makes room. With a selection, only the
    * selected nodes and their neighbours are labelled. */
   var LABELS_PER_FRAME = 600;
+  var ALWAYS_LABELLED = 10, MIN_LABEL_PX = 6;
   function drawNodeLabels(ctx) {
     var st = cur;
     if (!st || !network) return;
@@ -492,7 +493,9 @@
       if (st.visible[i] !== 1 || !p || !node.text) continue;
       // labels of a selection stay readable when zoomed out; others appear as one zooms in
       var size = st.focus ? Math.max(node.font.size, threshold / scale) : node.font.size;
-      if (size * scale < threshold) continue;
+      // the most central titles are labelled at the fitted zoom even when it is a little below
+      // the threshold (a map a bit wider than the last one would otherwise show no title)
+      if (size * scale < (n < ALWAYS_LABELLED ? MIN_LABEL_PX : threshold)) continue;
       var y = p.y + node.size + 3 / scale;
       if (p.x < a.x || p.x > z.x || y > z.y || y + size < a.y) continue;
       ctx.font = size + "px Inter, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
