@@ -197,6 +197,31 @@ def test_name_with_a_generic_head_is_the_name(nlp, variant, canonical):
     assert len({cid for _t, _y, cid in got}) == 1
 
 
+@pytest.mark.parametrize("text, mention", [
+    ("We propose a gradient-based pruning approach for it.", "gradient-based pruning"),
+    ("These distillation techniques fail on long inputs.", "distillation"),
+    ("The Token Merging technique speeds it up.", "Token Merging"),
+    ("A Cross-View Consistency mechanism aligns the views.", "Cross-View Consistency"),
+    ("A contrastive loss function aligns the two views.", "contrastive loss"),
+    ("Noise is removed by a post-processing scheme.", "post-processing"),
+])
+def test_a_method_before_a_word_for_its_kind_is_the_method(nlp, text, mention):
+    # "X approach", "X techniques", "X loss function" name X: one concept, not one per kind word
+    assert mention in [t for t, _y, _c in found(nlp, text)]
+
+
+@pytest.mark.parametrize("text, mention", [
+    ("The pool is updated by a self-evolving mechanism.", "self-evolving mechanism"),  # an adjective, not a method
+    ("We apply first-order pooling to the features.", "first-order pooling"),    # a compound stays whole
+    ("We train it with prohibitively expensive pre-training.", "pre-training"),  # adverb, then evaluation
+    ("It improves over vanilla transformers.", "transformers"),
+    ("DynaKV is the first method to allocate the cache.", "DynaKV"),
+])
+def test_evaluative_words_are_trimmed_but_compounds_stay(nlp, text, mention):
+    texts = [t for t, _y, _c in found(nlp, text)]
+    assert mention in texts and not any(t.startswith(("first ", "vanilla ", "expensive ")) for t in texts)
+
+
 def test_mllm_forms_are_one_concept(nlp):
     got = found(nlp, "MLLMs and Multimodal LLMs and multimodal large language models and Multi-modal LLMs.")
     assert len({cid for _t, _y, cid in got}) == 1

@@ -65,6 +65,7 @@ class Chunker(BatchedComponent):
         self.participles = pattern_list("participles.txt")
         self.ing_nouns = pattern_list("ing_nouns.txt")
         self.kind_words = pattern_list("kind_words.txt")
+        self.trim_words = pattern_list("trim_words.txt")
 
     def __call__(self, doc: Doc) -> Doc:
         infos, spaces = self.table.infos(doc)
@@ -123,6 +124,8 @@ class Chunker(BatchedComponent):
                 j = k + 1
                 if j < i and self._verb_ing(infos[j]):
                     j += 1  # "directly incorporating 3D models": a participle after an adverb is a verb
+                if j < i and infos[j].trim:
+                    j = self._trim(infos, spaces, j, i)  # "prohibitively expensive pre-training"
                 break
         typ, min_mods = infos[i].head
         # After trimming, a phrase longer than its head starts with a word, so j < i means
@@ -148,12 +151,28 @@ class Chunker(BatchedComponent):
         prev = infos[k - 1]
         return prev.kind == WORD and (prev.plural or prev.lower in self.kind_words)
 
-    @staticmethod
-    def _trim(infos, spaces, s: int, i: int) -> int:
-        """First token of the phrase s..i once leading modifiers that are not part of it are dropped."""
+    def _compound_end(self, infos, spaces, s: int, i: int) -> int:
+        """End of the hyphen compound that starts at token s ("first-order"), s + 1 if none."""
+        e = s + 1
+        while e + 1 <= i and infos[e].kind == HYPHEN and not spaces[e - 1] and not spaces[e] \
+                and infos[e + 1].kind == WORD:
+            e += 2
+        return e
+
+    def _trim(self, infos, spaces, s: int, i: int) -> int:
+        """First token of the phrase s..i once leading modifiers that are not part of it are dropped.
+
+        A trimmed word that starts a hyphen compound ("first-order pooling", "large-scale")
+        goes only when the whole compound is a listed modifier or it is an adverb
+        ("highly-optimized")."""
         while s < i:
             inf = infos[s]
-            if inf.kind in (HYPHEN, NUMBER, BOUNDARY) or inf.trim:
+            if inf.trim and not inf.lower.endswith("ly") and (e := self._compound_end(infos, spaces, s, i)) > s + 1:
+                compound = "".join(infos[k].lower for k in range(s, e))
+                if compound not in self.trim_words:
+                    break
+                s = e
+            elif inf.kind in (HYPHEN, NUMBER, BOUNDARY) or inf.trim:
                 s += 1
             elif s > 0 and infos[s - 1].kind == HYPHEN and not spaces[s - 1]:
                 s += 1  # a fragment of a compound whose left part we could not include

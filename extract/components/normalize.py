@@ -65,7 +65,10 @@ _FAMILY = re.compile(r"([A-Za-z][A-Za-z]+)((?:[-\s]?(?:v?\d[\w.]*|[A-Z][A-Za-z]{
                      + "".join(f"|(?<=-){re.escape(w)}" for w in sorted(pattern_list("version_words.txt")))
                      + r"))+)")
 # Endings of nouns (a kind word follows a noun: "mining strategy", not "structured approach").
-_NOUN_ENDINGS = ("ing", "ion", "ment", "ance", "ence", "ity", "sis", "ure")
+_NOUN_ENDINGS = ("ing", "ion", "ment", "ance", "ence", "ity", "sis", "ure", "ncy", "ness", "ism")
+# Prefixes that make a noun of an -ing word ("post-processing", "down-sampling"), where another
+# word before it makes an adjective ("self-evolving", "structure-preserving").
+_NOUN_PREFIXES = frozenset({"pre", "post", "fine", "co", "re", "de", "multi", "cross", "over", "under", "down", "up"})
 _CACHE_SIZE = 100_000  # pairs whose lexicon entry is remembered (difflib is slow); then start afresh
 
 
@@ -334,12 +337,10 @@ class Normalizer(BatchedComponent):
         if end - start >= 3 and infos[end - 2].lower in ("language", "foundation", "vision-language", "diffusion") \
                 and last in ("model", "models"):
             stop = end - 2  # "the Qwen3 language model": Qwen3
+        elif end - start >= 3 and last in ("function", "functions") and infos[end - 2].lower == "loss":
+            return start, end - 1, typ  # "the joint loss function": the joint loss
         elif last not in self.generic_heads and not (typ == "dataset" and infos[end - 1].head is not None):
-            if last in self.kind_words and infos[end - 2].kind == WORD and not infos[end - 2].plural \
-                    and (infos[end - 2].is_head or infos[end - 2].lower.endswith(_NOUN_ENDINGS)) \
-                    and self._core_fits(start, end - 1, typ):
-                return start, end - 1, (infos[end - 2].head or (typ,))[0]
-            return start, end, typ
+            return self._kind_core(infos, start, end, typ) or (start, end, typ)
         if stop - start >= 3 and infos[stop - 1].lower == "based" and infos[stop - 2].kind == HYPHEN:
             stop -= 2  # "Transformer-based models"
         first = start
@@ -351,7 +352,9 @@ class Normalizer(BatchedComponent):
         # only when the lexicon knows them ("Transformer-based models"), else "Reward Model" stays.
         if not part or not all(p.name or p.title for p in part) or not (
                 any(p.name or not p.common for p in part) or self.lexicon.lookup(self._span_text(first, stop))):
-            return start, end, typ
+            # "an entropy-based pruning approach", "the Concept Fusion technique": not a name, but
+            # a method named before a word for its kind
+            return self._kind_core(infos, start, end, typ) or (start, end, typ)
         if not self._core_fits(first, stop, typ):
             entry = self.lexicon.lookup(self._span_text(first, stop).lower()) if typ == "dataset" else None
             if entry is not None and entry.type in ("method", "task") and infos[end - 1].head is not None:
@@ -365,6 +368,24 @@ class Normalizer(BatchedComponent):
         else:
             typ = "method"
         return first, stop, typ
+
+    def _kind_core(self, infos, start: int, end: int, typ: str) -> tuple[int, int, str] | None:
+        """(start, end - 1, type) when the phrase ends in a word for a kind of method after a noun
+        ("entropy-based pruning approach", "watermarking techniques"), else None. An -ing word
+        glued to a hyphen is an adjective ("a self-evolving mechanism") unless a prefix makes it
+        a noun ("post-processing") or the lexicon knows the words before the kind word."""
+        before = infos[end - 2]
+        if infos[end - 1].lower not in self.kind_words or before.kind != WORD or before.plural \
+                or not (before.is_head or before.lower.endswith(_NOUN_ENDINGS)) \
+                or not self._core_fits(start, end - 1, typ):
+            return None
+        if before.lower.endswith("ing") and end - start >= 4 and infos[end - 3].kind == HYPHEN \
+                and infos[end - 4].lower not in _NOUN_PREFIXES \
+                and self.lexicon.lookup(self._span_text(start, end - 1).lower()) is None:
+            return None
+        # the kind word says it is a method: "a synthetic data generation pipeline" is no task
+        head_type = (before.head or (typ,))[0]
+        return start, end - 1, head_type if head_type in ("method", "architecture") else typ
 
     def _span_text(self, start: int, end: int) -> str:
         starts, ends, text = self._doc_offsets
