@@ -222,6 +222,19 @@ def test_evaluative_words_are_trimmed_but_compounds_stay(nlp, text, mention):
     assert mention in texts and not any(t.startswith(("first ", "vanilla ", "expensive ")) for t in texts)
 
 
+@pytest.mark.parametrize("text, mention", [
+    ("The model is adapted by contrastive preference tuning.", "contrastive preference tuning"),
+    ("It defends against gradient inversion attacks.", "gradient inversion attacks"),
+    ("Images are sampled with energy-based guidance.", "energy-based guidance"),
+    ("Scenes are drawn by volumetric rendering.", "volumetric rendering"),
+    ("We solve it by bilevel optimization.", "bilevel optimization"),
+    ("Features are merged by cross-attention fusion.", "cross-attention fusion"),
+])
+def test_method_phrases_named_by_their_head(nlp, text, mention):
+    # 2025-26 method names end in words for what is done: tuning, attacks, guidance, rendering
+    assert (mention, "method") in [(t, y) for t, y, _c in found(nlp, text)]
+
+
 def test_mllm_forms_are_one_concept(nlp):
     got = found(nlp, "MLLMs and Multimodal LLMs and multimodal large language models and Multi-modal LLMs.")
     assert len({cid for _t, _y, cid in got}) == 1
