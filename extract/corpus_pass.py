@@ -165,7 +165,10 @@ class CorpusPass:
             out = out.sort_values(["paper_id", "field", "start", "end", "type"], kind="mergesort")
         out = out.reset_index(drop=True)
         if len(out):
-            self._text_stats.append(out.groupby(["concept_id", "text"], sort=False).size().rename("n").reset_index())
+            # A label is read on one line: "layer-wise\nimportance score" is "layer-wise importance score".
+            surfaces = out["text"].str.replace(r"\s+", " ", regex=True)
+            self._text_stats.append(pd.DataFrame({"concept_id": out["concept_id"], "text": surfaces})
+                                    .groupby(["concept_id", "text"], sort=False).size().rename("n").reset_index())
             self._type_stats.append(out.groupby(["concept_id", "type"], sort=False).size().rename("n").reset_index())
             # A paper lies in one chunk: distinct papers per chunk add up.
             self._paper_stats.append(out.groupby("concept_id", sort=False)["paper_id"].nunique()

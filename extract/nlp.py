@@ -118,7 +118,8 @@ def _scientific_tokenizer(nlp: Language) -> None:
     * A LaTeX command opening a group is a prefix ("\\textbf{KC-MMBench}", "\\emph{X}"), so the
       name it marks up is a token of its own.
     * "ImageNet-1K", "JFT-300M" stay whole: English splits unit suffixes (1 K, 300 M) off
-      numbers. A sentence-final period after such a name is split off ("ImageNet-1K.").
+      numbers. A sentence-final period after such a name is split off ("ImageNet-1K."), as after
+      a mixed-case name ("ViT.").
     * spaCy's English exceptions hold 366 strings with punctuation in them ("e.g.", "'s",
       ":)", "8)", "):"), which spaCy looks for in an extra pass over every document, and one of
       which in a document stops the tokenizer from caching any later word of it (spaCy keeps no
@@ -130,7 +131,10 @@ def _scientific_tokenizer(nlp: Language) -> None:
     """
     tokenizer = nlp.tokenizer
     # "''" (a LaTeX closing quote) is one suffix, as the exception made it; "ImageNet-1K." loses its period.
-    suffixes = ["''", "’’", *(s for s in nlp.Defaults.suffixes if "km|km²" not in s), r"(?<=\d[A-Za-z])\."]
+    # "VAoI.", "ViT." at a sentence end lose their period too: English keeps it after a capital
+    # (for "U.S."), which glued "VAoI. Leveraging ..." into one phrase.
+    suffixes = ["''", "’’", *(s for s in nlp.Defaults.suffixes if "km|km²" not in s), r"(?<=\d[A-Za-z])\.",
+                r"(?<=[a-z][A-Z])\."]
     splits_suffix = spacy.util.compile_suffix_regex(suffixes).search
     rules = tokenizer.rules
     # The exceptions of the extra pass: those with an affix or a space (spaCy's own test).
