@@ -1,9 +1,12 @@
 """Explicit and inferred citations."""
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
+from conceptgraph.graph import citations
 from conceptgraph.graph.citations import (citation_graph, citation_table, concept_introductions, inferred_citations,
                                           match_references, name_key)
 from conceptgraph.graph.references import doi_key
@@ -132,3 +135,32 @@ def test_citation_graph(toy):
     assert not D.has_edge("p_unet", "p_nnunet")
     only_explicit = citation_table(papers, mentions, concepts, infer=False)
     assert set(only_explicit["kind"]) == {"citation"}
+
+
+def _regex_writes(text, names):
+    """The former matcher, one regular expression per concept: what ``_writes`` must agree with."""
+    alternatives = "|".join(re.escape(n) for n in sorted(set(names), key=lambda n: (-len(n), n)))
+    return bool(re.search(rf"(?<![\w-])(?:{alternatives})s?(?![^\W_])", text))
+
+
+def test_name_matching_agrees_with_the_regular_expression_it_replaced():
+    names_sets = [{"U-Net"}, {"DenseNet", "DenseNets"}, {"DARTS"}, {"C4.5"}, {"LDL++"}, {"Ab"}, {"Ω-Net", "ZorbNet"}]
+    texts = ["nnU-Net wins", "a U-Net-based model", "U-Nets and", "the U-Net_v2 code", "U-Netter", "(U-Net)",
+             "DenseNets.", "DenseNetss", "D-DARTS", "x.DARTS", "DARTS+", "_DARTS", "C4.5's trees", "C4.50",
+             "LDL++ and LDL++x", "Abs", "Abss", "Ab\u00e9", "zorbnet ZorbNet", "\u03a9-Nets!", "", "U-", "a+U-Net"]
+    for names in names_sets:
+        for text in texts:
+            assert citations._writes(text, names) == _regex_writes(text, names), (text, names)
+
+
+def test_named_concepts_keys_agree_with_name_key_of_the_joined_words():
+    """The n-gram keys are built from per-word folds; they must equal ``name_key`` of the joined words."""
+    texts = ["Densely Connected Convolutional Networks", "U-Net/ResNet models", "ﬁne-tuned Ｕ-Net",
+             "İstanbul Net", "ΟΔΟΣ Nets", "a  b\tc-d/e f g h"]
+    for text in texts:
+        toks = [t for t in re.split(r"[\s\-/]+", text) if t]
+        for i in range(len(toks)):
+            joined = ""
+            for j in range(i, min(len(toks), i + 6)):
+                joined += citations._fold(toks[j])
+                assert citations._drop_plural(joined) == name_key(" ".join(toks[i:j + 1])), toks[i:j + 1]
