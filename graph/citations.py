@@ -207,7 +207,7 @@ _ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.I)
 _PROPOSE = re.compile(
     r"\b(?:we|this\s+(?:paper|work|article|study|letter)|here\s+we)\s+"
     r"(?:(?:also|further|then|first|now|therefore|thus|hence|instead|additionally|finally|newly|have|has)\s+){0,2}"
-    r"(?:propos|introduc|present|develop|design|devis|call|nam|dub|coin|term)(?:e|es|ed|s|d|ing)?\b", re.I)
+    r"(?:propos|introduc|present|develop|design|devis|call|nam|dub|coin|term|describ)(?:e|es|ed|s|d|ing)?\b", re.I)
 _CALLED = re.compile(r"(?<!so-)(?<!so )\b(?:called|named|dubbed|termed|coined)\b", re.I)
 #: "looks like a name": capitals inside a word, an acronym, or digits (ReZero, GNN, U-Net, D3Net)
 _NAME_LIKE = re.compile(r"[a-z][A-Z]|[A-Z]{2}|[A-Z]-[A-Z]|\d")
@@ -312,13 +312,18 @@ def _introduced_in_sentence(text: str, verb, spans):
     return first, level, "we propose X" if level == 2 else "we propose X, X in title"
 
 
+#: A name with this many papers or fewer giving the strongest evidence of introducing it is theirs (a
+#: series of papers on one system: CMUnited-97, ROL2, PicSOM in CiteSeer); with more it is a name in
+#: common use, introduced by none of them.
+MAX_INTRODUCERS = 3
+
 #: Concept types a paper can introduce (tasks and metrics are studied, rarely coined); "" = untyped.
 INTRODUCIBLE_TYPES = ("method", "architecture", "dataset", "")
 
 
 def concept_introductions(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame, *,
-                          max_introducers: int = 1, types=INTRODUCIBLE_TYPES,
-                          max_abstract_share: float = 0.05) -> pd.DataFrame:
+                          max_introducers: int = MAX_INTRODUCERS, types=INTRODUCIBLE_TYPES,
+                          max_abstract_share: float = 0.05, max_title_users: int = 5) -> pd.DataFrame:
     """Which paper introduced which concept, with the evidence (rules in the module docstring).
 
     Returns
@@ -347,6 +352,8 @@ def concept_introductions(papers: pd.DataFrame, mentions: pd.DataFrame, concepts
     ids = papers["id"].astype(str).tolist()
     titles = dict(zip(ids, papers["title"].fillna("").astype(str).tolist()))
     abstracts = dict(zip(ids, papers["abstract"].fillna("").astype(str).tolist()))
+    aliases = dict(zip(concepts["concept_id"].astype(str).tolist(),
+                       concepts["aliases"].tolist() if "aliases" in concepts else [None] * len(concepts)))
 
     for pid, title in titles.items():
         t = " ".join(title.split())
@@ -377,6 +384,22 @@ def concept_introductions(papers: pd.DataFrame, mentions: pd.DataFrame, concepts
         popular = max(3, int(max_abstract_share * len(papers)))
         in_title = field == "title"
         title_pairs = set(zip(mention_pids[in_title], mention_cids[in_title]))
+        # level 0: the title writes a coined name (label or alias) of a concept the paper names, a
+        # concept named by at most max_title_users papers: a rare name in a title is what the paper is
+        # about; a name many papers write was in use before it (ODMG, VRML, DAML in CiteSeer)
+        rare = {cid for cid, n in n_named.items() if n <= max_title_users and cid in labels and cid not in generic}
+        coined_names = {}
+        for cid in sorted(rare):
+            names = sorted({x.strip() for x in [labels[cid], *references.as_list(aliases.get(cid))]
+                            if isinstance(x, str) and is_coined(x)})
+            if names:
+                coined_names[cid] = names
+        for pid, cid in sorted(set(zip(mention_pids, mention_cids))):
+            if cid in coined_names:
+                title = titles.get(pid, "")
+                written = next((name for name in coined_names[cid] if _writes(title, [name])), None)
+                if written is not None:
+                    cands.append((cid, pid, 0, "title writes X", f'title "{" ".join(title.split())}"', written))
         # Plain arrays and slices per paper: pandas groupby costs tens of microseconds a group.
         keep = (field == "abstract") & ~pd.Series(mention_cids).isin(generic).to_numpy() \
             & pd.Series(mention_cids).isin(labels).to_numpy()
@@ -417,8 +440,6 @@ def concept_introductions(papers: pd.DataFrame, mentions: pd.DataFrame, concepts
     df = pd.DataFrame(cands, columns=["concept_id", "paper_id", "level", "rule", "evidence", "surface"])
     df = df[~df["concept_id"].isin(generic)]
     # only a coined name is an introduction: the name as the paper writes it, else the concept's label or alias
-    aliases = dict(zip(concepts["concept_id"].astype(str),
-                       concepts["aliases"] if "aliases" in concepts else [None] * len(concepts)))
     df["name"] = [next((x.strip() for x in [surface, labels[cid], *references.as_list(aliases.get(cid))]
                         if isinstance(x, str) and is_coined(x)), "")
                   for cid, surface in zip(df["concept_id"], df["surface"])]
@@ -522,7 +543,7 @@ def _writes(text: str, names) -> bool:
 
 
 def inferred_citations(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame, *,
-                       introductions: pd.DataFrame | None = None, max_introducers: int = 1,
+                       introductions: pd.DataFrame | None = None, max_introducers: int = MAX_INTRODUCERS,
                        max_earlier_users: int = 2, max_citers: int | None = None) -> pd.DataFrame:
     """Inferred citations: A → B when A writes a coined name that B introduced.
 
@@ -618,7 +639,7 @@ def inferred_citations(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: p
 
 def citation_table(papers: pd.DataFrame, mentions: pd.DataFrame | None = None,
                    concepts: pd.DataFrame | None = None, *, infer: bool = True,
-                   max_introducers: int = 1) -> pd.DataFrame:
+                   max_introducers: int = MAX_INTRODUCERS) -> pd.DataFrame:
     """All citations, explicit and (optionally) inferred: ``citing, cited, kind, evidence``.
 
     An explicitly cited pair is not repeated as inferred; its inferred evidence is appended.

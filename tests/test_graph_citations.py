@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from conceptgraph.graph import citations
-from conceptgraph.graph.citations import (citation_graph, citation_table, concept_introductions, inferred_citations,
+from conceptgraph.graph.citations import (MAX_INTRODUCERS, citation_graph, citation_table, concept_introductions, inferred_citations,
                                           match_references, name_key)
 from conceptgraph.graph.references import doi_key
 from test_graph_fixtures import toy_corpus
@@ -105,14 +105,24 @@ def test_mention_containing_a_name_counts_as_naming_it():
 
 
 def test_concept_introduced_by_many_papers_is_no_introduction():
-    papers = pd.DataFrame({"id": ["a", "b", "c"], "title": ["FooNet: one", "FooNet: two", "Bar uses FooNet"], "abstract": ""})
-    mentions = pd.DataFrame([(p, "title", 0, 6, "FooNet", "method", "foo") for p in ("a", "b")] +
-                            [("c", "title", 9, 15, "FooNet", "method", "foo")],
-                            columns=["paper_id", "field", "start", "end", "text", "type", "concept_id"])
-    concepts = pd.DataFrame({"concept_id": ["foo"], "label": ["FooNet"], "type": "method", "aliases": [[]],
-                             "generic": False})
-    assert len(concept_introductions(papers, mentions, concepts)) == 0
-    assert len(concept_introductions(papers, mentions, concepts, max_introducers=2)) == 2
+    """Up to MAX_INTRODUCERS papers titled "FooNet: ..." are a series on one system; more share a name in use."""
+    def corpus(n_titled):
+        ids = [f"t{i}" for i in range(n_titled)] + ["c"]
+        papers = pd.DataFrame({"id": ids, "title": [f"FooNet: part {i}" for i in range(n_titled)] + ["Bar uses FooNet"],
+                               "abstract": ""})
+        mentions = pd.DataFrame([(p, "title", 0, 6, "FooNet", "method", "foo") for p in ids[:-1]] +
+                                [("c", "title", 9, 15, "FooNet", "method", "foo")],
+                                columns=["paper_id", "field", "start", "end", "text", "type", "concept_id"])
+        concepts = pd.DataFrame({"concept_id": ["foo"], "label": ["FooNet"], "type": "method", "aliases": [[]],
+                                 "generic": False})
+        return papers, mentions, concepts
+
+    assert MAX_INTRODUCERS == 3
+    assert len(concept_introductions(*corpus(4))) == 0
+    assert len(concept_introductions(*corpus(3))) == 3
+    inf = inferred_citations(*corpus(3))
+    assert sorted(zip(inf["citing"], inf["cited"])) == [("c", "t0"), ("c", "t1"), ("c", "t2")]  # not each other
+    assert len(concept_introductions(*corpus(2), max_introducers=1)) == 0
 
 
 def test_years_forbid_citing_the_future(toy):
@@ -164,3 +174,43 @@ def test_named_concepts_keys_agree_with_name_key_of_the_joined_words():
             for j in range(i, min(len(toks), i + 6)):
                 joined += citations._fold(toks[j])
                 assert citations._drop_plural(joined) == name_key(" ".join(toks[i:j + 1])), toks[i:j + 1]
+
+
+def _name_corpus(intro_title, intro_abstract, n_users, name="MAXQ"):
+    """One would-be introducer and ``n_users`` papers writing ``name`` in their abstracts."""
+    ids = ["intro"] + [f"u{i}" for i in range(n_users)]
+    abstracts = [intro_abstract] + [f"We extend the {name} method to case {i}." for i in range(n_users)]
+    papers = pd.DataFrame({"id": ids, "title": [intro_title] + [f"Study {i}" for i in range(n_users)],
+                           "abstract": abstracts})
+    rows = []
+    for pid, text in zip(ids, abstracts):
+        at = text.find(name)
+        if at >= 0:
+            rows.append((pid, "abstract", at, at + len(name), name, "method", "maxq"))
+    mentions = pd.DataFrame(rows, columns=["paper_id", "field", "start", "end", "text", "type", "concept_id"])
+    concepts = pd.DataFrame({"concept_id": ["maxq"], "label": [name], "type": "method", "aliases": [[]],
+                             "generic": False})
+    return papers, mentions, concepts
+
+
+def test_a_title_writing_a_rare_coined_name_introduces_it():
+    """"Hierarchical Reinforcement Learning with the MAXQ Value Function Decomposition" introduces MAXQ."""
+    papers, mentions, concepts = _name_corpus("Hierarchical Reinforcement Learning with the MAXQ Value Function "
+                                              "Decomposition", "The MAXQ decomposition has two semantics.", 3)
+    intro = concept_introductions(papers, mentions, concepts)
+    assert intro[["paper_id", "level", "rule", "name"]].values.tolist() == [["intro", 0, "title writes X", "MAXQ"]]
+    inf = inferred_citations(papers, mentions, concepts, introductions=intro)
+    assert sorted(inf["citing"]) == ["u0", "u1", "u2"] and set(inf["cited"]) == {"intro"}
+    # a name that many papers write was in use before this title (ODMG, VRML): no introduction
+    many = _name_corpus("Hierarchical learning with the MAXQ decomposition", "The MAXQ decomposition.", 5)
+    assert len(concept_introductions(*many)) == 0
+    assert len(concept_introductions(*many, max_title_users=6)) == 1
+
+
+def test_we_describe_introduces_a_coined_name():
+    papers, mentions, concepts = _name_corpus("A hierarchy of value functions",
+                                              "In this paper, we describe MaxQNet, a decomposition of value functions.", 2,
+                                              name="MaxQNet")
+    intro = concept_introductions(papers, mentions, concepts)
+    assert intro[["paper_id", "level"]].values.tolist() == [["intro", 2]]
+    assert "we describe MaxQNet" in intro["evidence"].item()
