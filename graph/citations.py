@@ -204,11 +204,12 @@ _SUBJECT_STOP = re.compile(
     r"\s+(?:for|with|via|using|in|on|of|from|to|through|towards|by|and|is|are|as|at|under|beyond|without|"
     r"vs\.?|versus)\s+|\s*[,?!(]\s*|\s+-+\s+", re.I)
 _ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.I)
+_TITLE_HEAD_END = re.compile(r":|\s+-+\s+")
 _PROPOSE = re.compile(
-    r"\b(?:we|this\s+(?:paper|work|article|study|letter)|here\s+we)\s+"
+    r"\b(?:we|(?:this|the)\s+(?:paper|work|article|study|letter)|here\s+we)\s+"
     r"(?:(?:also|further|then|first|now|therefore|thus|hence|instead|additionally|finally|newly|have|has)\s+){0,2}"
     r"(?:propos|introduc|present|develop|design|devis|call|nam|dub|coin|term|describ)(?:e|es|ed|s|d|ing)?\b", re.I)
-_CALLED = re.compile(r"(?<!so-)(?<!so )\b(?:called|named|dubbed|termed|coined)\b", re.I)
+_CALLED = re.compile(r"(?<!so-)(?<!so )\b(?:called|named|namely|dubbed|termed|coined)\b", re.I)
 #: "looks like a name": capitals inside a word, an acronym, or digits (ReZero, GNN, U-Net, D3Net)
 _NAME_LIKE = re.compile(r"[a-z][A-Z]|[A-Z]{2}|[A-Z]-[A-Z]|\d")
 #: "looks coined": one token with a capital after a lower-case letter, or letters and digits mixed
@@ -257,13 +258,22 @@ def _gap_ok(gap: str) -> bool:
     elif re.search(r"[,;:()]", gap):
         return False
     words = re.findall(r"[\w-]+", gap.lower())
+    if words and words[0] in ("a", "an", "the", "our") and words[-1] in _HEADS and len(words) <= 6 \
+            and not set(words) & _FUNCTION_WORDS:
+        return True  # the name in apposition to what it is: "a case-based reasoning system TA3"
     return len(words) <= 4 and all(w in _FILLER for w in words) and not (words and words[-1] == "of")
 
 
 def _used_as_modifier(text: str, end: int) -> bool:
-    """The span is followed by a noun it modifies ("the RoboCup context", "an SQL extension")."""
-    m = re.match(r"\s*-?\s*([A-Za-z][\w-]*)", text[end:end + 40])
-    return bool(m) and text[end:end + 1] != "," and m.group(1).lower() not in _FUNCTION_WORDS | _HEADS
+    """The span is followed by a noun it modifies ("the RoboCup context", "an SQL extension").
+
+    A parenthesis after it is looked through, and a hyphen right after it makes a compound
+    modifier whatever follows: "Sparse Autoencoder (SAE)-based interpretability", "U-Net-based".
+    """
+    m = re.match(r"(?:\s*\([^()]{1,40}\))?(\s*)(-?)\s*([A-Za-z][\w-]*)", text[end:end + 80])
+    if not m or text[end:end + 1] == ",":
+        return False
+    return bool(m.group(2) and not m.group(1)) or m.group(3).lower() not in _FUNCTION_WORDS | _HEADS
 
 
 def _introduced_in_sentence(text: str, verb, spans):
@@ -305,10 +315,14 @@ def _introduced_in_sentence(text: str, verb, spans):
         nxt = re.match(r"\)\s*([A-Za-z][\w-]*)", text[acronym[1]:acronym[1] + 40])
         if nxt and nxt.group(1).lower() not in _FUNCTION_WORDS | _HEADS:  # "(CNN) architectures: ..."
             return None
+        if text[acronym[1] + 1:acronym[1] + 2] == "-":  # "(SAE)-based interpretability"
+            return None
         return acronym, 2, "we propose X (Y)"
     if text[first[0] - 1:first[0]] == "(" or _used_as_modifier(text, first[1]):
         return None
     level = 2 if _COINED.match(text[first[0]:first[1]]) else 1
+    if level == 1 and re.match(r"\s*-?\s*(?:" + "|".join(sorted(_HEADS)) + r")\b", text[first[1]:first[1] + 40], re.I):
+        return None  # a plain name before a head noun names a kind: "a Gaussian Splatting method"
     return first, level, "we propose X" if level == 2 else "we propose X, X in title"
 
 
@@ -323,7 +337,7 @@ INTRODUCIBLE_TYPES = ("method", "architecture", "dataset", "")
 
 def concept_introductions(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame, *,
                           max_introducers: int = MAX_INTRODUCERS, types=INTRODUCIBLE_TYPES,
-                          max_abstract_share: float = 0.05, max_title_users: int = 5) -> pd.DataFrame:
+                          max_abstract_share: float = 0.05) -> pd.DataFrame:
     """Which paper introduced which concept, with the evidence (rules in the module docstring).
 
     Returns
@@ -359,7 +373,8 @@ def concept_introductions(papers: pd.DataFrame, mentions: pd.DataFrame, concepts
         t = " ".join(title.split())
         if not t:
             continue
-        head = t.split(":", 1)[0].strip() if ":" in t else None
+        # a colon, or a dash between spaces ("PicSOM - A Framework for ..."), ends the name part
+        head = _TITLE_HEAD_END.split(t, maxsplit=1)[0].strip() if _TITLE_HEAD_END.search(t) else None
         seen = set()
         for text, rule in ((head, "title before colon"), (t, "whole title")):
             if text:
@@ -384,22 +399,6 @@ def concept_introductions(papers: pd.DataFrame, mentions: pd.DataFrame, concepts
         popular = max(3, int(max_abstract_share * len(papers)))
         in_title = field == "title"
         title_pairs = set(zip(mention_pids[in_title], mention_cids[in_title]))
-        # level 0: the title writes a coined name (label or alias) of a concept the paper names, a
-        # concept named by at most max_title_users papers: a rare name in a title is what the paper is
-        # about; a name many papers write was in use before it (ODMG, VRML, DAML in CiteSeer)
-        rare = {cid for cid, n in n_named.items() if n <= max_title_users and cid in labels and cid not in generic}
-        coined_names = {}
-        for cid in sorted(rare):
-            names = sorted({x.strip() for x in [labels[cid], *references.as_list(aliases.get(cid))]
-                            if isinstance(x, str) and is_coined(x)})
-            if names:
-                coined_names[cid] = names
-        for pid, cid in sorted(set(zip(mention_pids, mention_cids))):
-            if cid in coined_names:
-                title = titles.get(pid, "")
-                written = next((name for name in coined_names[cid] if _writes(title, [name])), None)
-                if written is not None:
-                    cands.append((cid, pid, 0, "title writes X", f'title "{" ".join(title.split())}"', written))
         # Plain arrays and slices per paper: pandas groupby costs tens of microseconds a group.
         keep = (field == "abstract") & ~pd.Series(mention_cids).isin(generic).to_numpy() \
             & pd.Series(mention_cids).isin(labels).to_numpy()
@@ -522,24 +521,30 @@ def _named_concepts(mentions: pd.DataFrame, concepts: pd.DataFrame, wanted: set)
     return pd.DataFrame(rows, columns=["paper_id", "concept_id", "field", "via"])
 
 
-def _writes(text: str, names) -> bool:
-    """``text`` writes one of the coined ``names`` as written: case-sensitive, a whole word, a plural "s" allowed.
+def _written_at(text: str, name: str):
+    """Where ``text`` writes the coined ``name``: case-sensitive, a whole word, a plural "s" allowed.
 
-    Whole word: not after a letter, digit, "_" or "-" ("nnU-Net" holds no "U-Net", "D-DARTS" no
-    "DARTS"), not before a letter or digit ("U-Net-based" and "DenseNets" count).  Substring
-    search and a look at the characters around each hit: one regular expression per concept
-    took 8 s to compile and most of 27 s to search on 50,000 papers.
+    Yields ``(start, end)``, ``end`` after the plural "s" if any.  Whole word: not after a letter,
+    digit, "_" or "-" ("nnU-Net" holds no "U-Net", "D-DARTS" no "DARTS"), not before a letter or
+    digit ("U-Net-based" and "DenseNets" count).  Substring search and a look at the characters
+    around each hit: one regular expression per concept took 8 s to compile and most of 27 s to
+    search on 50,000 papers.
     """
-    for name in names:
-        at = text.find(name)
-        while at >= 0:
-            before = text[at - 1] if at else " "
-            if not (before.isalnum() or before in "_-"):
-                end = at + len(name)
-                if not text[end:end + 1].isalnum() or (text[end] == "s" and not text[end + 1:end + 2].isalnum()):
-                    return True
-            at = text.find(name, at + 1)
-    return False
+    at = text.find(name)
+    while at >= 0:
+        before = text[at - 1] if at else " "
+        if not (before.isalnum() or before in "_-"):
+            end = at + len(name)
+            if not text[end:end + 1].isalnum():
+                yield at, end
+            elif text[end] == "s" and not text[end + 1:end + 2].isalnum():
+                yield at, end + 1
+        at = text.find(name, at + 1)
+
+
+def _writes(text: str, names) -> bool:
+    """``text`` writes one of the coined ``names`` (:func:`_written_at`)."""
+    return any(next(_written_at(text, name), None) is not None for name in names)
 
 
 def inferred_citations(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame, *,
