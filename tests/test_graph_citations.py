@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from conceptgraph.graph import citations
-from conceptgraph.graph.citations import (MAX_INTRODUCERS, citation_graph, citation_table, concept_introductions, inferred_citations,
-                                          match_references, name_key)
+from conceptgraph.graph.citations import (MAX_INTRODUCERS, citation_graph, citation_table, concept_introductions,
+                                          inferred_citations, match_references, name_key)
 from conceptgraph.graph.references import doi_key
 from test_graph_fixtures import toy_corpus
 
@@ -236,8 +236,16 @@ def test_a_dash_between_spaces_ends_the_name_part_of_a_title():
 
 def test_we_describe_introduces_a_coined_name():
     papers, mentions, concepts = _name_corpus("A hierarchy of value functions",
-                                              "In this paper, we describe MaxQNet, a decomposition of value functions.", 2,
+                                              "In this paper, we describe MaxQNet, a value decomposition.", 2,
                                               name="MaxQNet")
     intro = concept_introductions(papers, mentions, concepts)
     assert intro[["paper_id", "level"]].values.tolist() == [["intro", 2]]
     assert "we describe MaxQNet" in intro["evidence"].item()
+
+
+def test_a_title_name_with_other_symbols_is_a_new_name():
+    """"GRPO++: ..." introduces GRPO++, not the GRPO every paper uses (arXiv-recent: 500 "citers" before)."""
+    papers, mentions, concepts = _name_corpus("GRPO++: Reasoning under low resources", "", 2, name="GRPO")
+    assert len(concept_introductions(papers, mentions, concepts)) == 0
+    papers, mentions, concepts = _name_corpus("GRPOs: Reasoning under low resources", "", 2, name="GRPO")
+    assert concept_introductions(papers, mentions, concepts)["rule"].tolist() == ["title before colon"]
