@@ -152,10 +152,19 @@ def _drop_plural(key: str) -> str:
     return key[:-1] if len(key) > 4 and key.endswith("s") and not key.endswith("ss") else key
 
 
+def _long_form_of_coined(label: str) -> bool:
+    """A title spelling out the concept introduces it only when its short name is coined
+    ("Densely Connected Convolutional Networks" = DenseNet), not the initials of a task or area
+    ("Automatic essay scoring: ..." = AES, "Multimodal Emotion Recognition in Conversations: A Survey" = MERC)."""
+    return bool(_COINED.match(label.strip()))
+
+
 def _spelling_key(text: str) -> str:
     """A name as spelled, up to case, spaces, hyphens, underscores and a plural "s" (unlike :func:`name_key`,
     symbols count: "GRPO++" is not "GRPO")."""
-    return _drop_plural(re.sub(r"[\s_-]+", "", unicodedata.normalize("NFKC", text).lower()))
+    text = unicodedata.normalize("NFKC", text)
+    key = re.sub(r"[\s_-]+", "", text.lower())
+    return _drop_plural(key) if text.endswith("s") else key  # "LiDAS" is no plural of "LiDA"
 
 
 def concept_lexicon(concepts: pd.DataFrame) -> dict[str, list[str]]:
@@ -400,7 +409,7 @@ def concept_introductions(papers: pd.DataFrame, mentions: pd.DataFrame, concepts
                 for cid in lex.get(name_key(_ARTICLE.sub("", text)), []):
                     # a name ("U-Net:", "Densely Connected Convolutional Networks" = DenseNet),
                     # not a research area ("Digital Libraries: ...", "Case-Based Learning: ...")
-                    if cid not in seen and (_NAME_LIKE.search(text) or _NAME_LIKE.search(labels[cid])) \
+                    if cid not in seen and (_NAME_LIKE.search(text) or _long_form_of_coined(labels[cid])) \
                             and spelled_as(_ARTICLE.sub("", text), cid):
                         seen.add(cid)
                         cands.append((cid, pid, 3, rule, f'title "{t}"', _ARTICLE.sub("", text)))

@@ -249,3 +249,12 @@ def test_a_title_name_with_other_symbols_is_a_new_name():
     assert len(concept_introductions(papers, mentions, concepts)) == 0
     papers, mentions, concepts = _name_corpus("GRPOs: Reasoning under low resources", "", 2, name="GRPO")
     assert concept_introductions(papers, mentions, concepts)["rule"].tolist() == ["title before colon"]
+
+
+def test_a_title_spelling_out_initials_introduces_nothing():
+    """"Automatic essay scoring: ..." does not introduce AES; "Densely Connected ... Networks" does DenseNet."""
+    papers, mentions, concepts = _name_corpus("Automatic essay scoring: leveraging n-grams", "", 2, name="AES")
+    concepts["aliases"] = [["automatic essay scoring"]]
+    assert len(concept_introductions(papers, mentions, concepts)) == 0
+    papers, mentions, concepts = _name_corpus("LiDAS: Lighting-driven Dynamic Active Sensing", "", 2, name="LiDA")
+    assert len(concept_introductions(papers, mentions, concepts)) == 0  # an upper-case "S" makes no plural
