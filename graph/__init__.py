@@ -40,7 +40,7 @@ from .build import (KIND_PRIORITY, paper_vectors, association_strength, bipartit
                     cooccurrence_counts, incidence, nearest_edges, paper_graph, paper_label, paper_similarity,
                     similarity_edges)
 from .centrality import _rank, betweenness, concept_centrality, eigenvector, pagerank, paper_centrality, top_concepts
-from .citations import (citation_graph, citation_table, concept_introductions, inferred_citations,
+from .citations import (MAX_INTRODUCERS, citation_graph, citation_table, concept_introductions, inferred_citations,
                         match_references)
 from .communities import (UNCLUSTERED, bridge_concepts, cluster_table, concept_cluster_labels, ctfidf, leiden,
                           louvain, louvain_core, merge_small_clusters, neighbour_links)
@@ -237,7 +237,7 @@ def _in_process(func, args):
 def analyse(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame, *, top_k: int = 10,
             cluster_top_k: int = 20, resolution: float = 1.5, seed: int = 42, infer_citations: bool = True,
             concept_resolution: float | None = None, generic_weight: float = 0.1, max_df="auto",
-            max_introducers: int = 1, jobs: int = 1, concept_weight: float = 1.0, use_terms: bool = True,
+            max_introducers: int = MAX_INTRODUCERS, jobs: int = 1, concept_weight: float = 1.0, use_terms: bool = True,
             min_cluster_size="auto", concept_min_papers: int = 2,
             inferred_min_similarity: float = 0.15) -> GraphResult:
     """Build all graphs and analytics from the extract stage's tables.

@@ -1,11 +1,14 @@
 """Explicit and inferred citations."""
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
-from conceptgraph.graph.citations import (citation_graph, citation_table, concept_introductions, inferred_citations,
-                                          match_references, name_key)
+from conceptgraph.graph import citations
+from conceptgraph.graph.citations import (MAX_INTRODUCERS, citation_graph, citation_table, concept_introductions,
+                                          inferred_citations, match_references, name_key)
 from conceptgraph.graph.references import doi_key
 from test_graph_fixtures import toy_corpus
 
@@ -102,14 +105,24 @@ def test_mention_containing_a_name_counts_as_naming_it():
 
 
 def test_concept_introduced_by_many_papers_is_no_introduction():
-    papers = pd.DataFrame({"id": ["a", "b", "c"], "title": ["FooNet: one", "FooNet: two", "Bar uses FooNet"], "abstract": ""})
-    mentions = pd.DataFrame([(p, "title", 0, 6, "FooNet", "method", "foo") for p in ("a", "b")] +
-                            [("c", "title", 9, 15, "FooNet", "method", "foo")],
-                            columns=["paper_id", "field", "start", "end", "text", "type", "concept_id"])
-    concepts = pd.DataFrame({"concept_id": ["foo"], "label": ["FooNet"], "type": "method", "aliases": [[]],
-                             "generic": False})
-    assert len(concept_introductions(papers, mentions, concepts)) == 0
-    assert len(concept_introductions(papers, mentions, concepts, max_introducers=2)) == 2
+    """Up to MAX_INTRODUCERS papers titled "FooNet: ..." are a series on one system; more share a name in use."""
+    def corpus(n_titled):
+        ids = [f"t{i}" for i in range(n_titled)] + ["c"]
+        papers = pd.DataFrame({"id": ids, "title": [f"FooNet: part {i}" for i in range(n_titled)] + ["Bar uses FooNet"],
+                               "abstract": ""})
+        mentions = pd.DataFrame([(p, "title", 0, 6, "FooNet", "method", "foo") for p in ids[:-1]] +
+                                [("c", "title", 9, 15, "FooNet", "method", "foo")],
+                                columns=["paper_id", "field", "start", "end", "text", "type", "concept_id"])
+        concepts = pd.DataFrame({"concept_id": ["foo"], "label": ["FooNet"], "type": "method", "aliases": [[]],
+                                 "generic": False})
+        return papers, mentions, concepts
+
+    assert MAX_INTRODUCERS == 3
+    assert len(concept_introductions(*corpus(4))) == 0
+    assert len(concept_introductions(*corpus(3))) == 3
+    inf = inferred_citations(*corpus(3))
+    assert sorted(zip(inf["citing"], inf["cited"])) == [("c", "t0"), ("c", "t1"), ("c", "t2")]  # not each other
+    assert len(concept_introductions(*corpus(2), max_introducers=1)) == 0
 
 
 def test_years_forbid_citing_the_future(toy):
@@ -132,3 +145,116 @@ def test_citation_graph(toy):
     assert not D.has_edge("p_unet", "p_nnunet")
     only_explicit = citation_table(papers, mentions, concepts, infer=False)
     assert set(only_explicit["kind"]) == {"citation"}
+
+
+def _regex_writes(text, names):
+    """The former matcher, one regular expression per concept: what ``_writes`` must agree with."""
+    alternatives = "|".join(re.escape(n) for n in sorted(set(names), key=lambda n: (-len(n), n)))
+    return bool(re.search(rf"(?<![\w-])(?:{alternatives})s?(?![^\W_])", text))
+
+
+def test_name_matching_agrees_with_the_regular_expression_it_replaced():
+    names_sets = [{"U-Net"}, {"DenseNet", "DenseNets"}, {"DARTS"}, {"C4.5"}, {"LDL++"}, {"Ab"}, {"Ω-Net", "ZorbNet"}]
+    texts = ["nnU-Net wins", "a U-Net-based model", "U-Nets and", "the U-Net_v2 code", "U-Netter", "(U-Net)",
+             "DenseNets.", "DenseNetss", "D-DARTS", "x.DARTS", "DARTS+", "_DARTS", "C4.5's trees", "C4.50",
+             "LDL++ and LDL++x", "Abs", "Abss", "Ab\u00e9", "zorbnet ZorbNet", "\u03a9-Nets!", "", "U-", "a+U-Net"]
+    for names in names_sets:
+        for text in texts:
+            assert citations._writes(text, names) == _regex_writes(text, names), (text, names)
+
+
+def test_named_concepts_keys_agree_with_name_key_of_the_joined_words():
+    """The n-gram keys are built from per-word folds; they must equal ``name_key`` of the joined words."""
+    texts = ["Densely Connected Convolutional Networks", "U-Net/ResNet models", "ﬁne-tuned Ｕ-Net",
+             "İstanbul Net", "ΟΔΟΣ Nets", "a  b\tc-d/e f g h"]
+    for text in texts:
+        toks = [t for t in re.split(r"[\s\-/]+", text) if t]
+        for i in range(len(toks)):
+            joined = ""
+            for j in range(i, min(len(toks), i + 6)):
+                joined += citations._fold(toks[j])
+                assert citations._drop_plural(joined) == name_key(" ".join(toks[i:j + 1])), toks[i:j + 1]
+
+
+def _name_corpus(intro_title, intro_abstract, n_users, name="MAXQ"):
+    """One would-be introducer and ``n_users`` papers writing ``name`` in their abstracts."""
+    ids = ["intro"] + [f"u{i}" for i in range(n_users)]
+    abstracts = [intro_abstract] + [f"We extend the {name} method to case {i}." for i in range(n_users)]
+    papers = pd.DataFrame({"id": ids, "title": [intro_title] + [f"Study {i}" for i in range(n_users)],
+                           "abstract": abstracts})
+    rows = []
+    for pid, text in zip(ids, abstracts):
+        at = text.find(name)
+        if at >= 0:
+            rows.append((pid, "abstract", at, at + len(name), name, "method", "maxq"))
+    mentions = pd.DataFrame(rows, columns=["paper_id", "field", "start", "end", "text", "type", "concept_id"])
+    concepts = pd.DataFrame({"concept_id": ["maxq"], "label": [name], "type": "method", "aliases": [[]],
+                             "generic": False})
+    return papers, mentions, concepts
+
+
+def test_a_name_used_as_a_compound_modifier_is_not_introduced():
+    """"we introduce Sparse Autoencoder (SAE)-based interpretability" introduces no SAE (arXiv-recent)."""
+    papers, mentions, concepts = _name_corpus("Sparse Autoencoder probes for breast imaging",
+                                              "We introduce Sparse Autoencoder (SAE)-based interpretability.", 2,
+                                              name="Sparse Autoencoder")
+    concepts["aliases"] = [["SAE"]]
+    assert len(concept_introductions(papers, mentions, concepts)) == 0
+    papers, mentions, concepts = _name_corpus("Segmenting cells", "We propose a MaxQNet-based segmentation.", 2,
+                                              name="MaxQNet")
+    assert len(concept_introductions(papers, mentions, concepts)) == 0
+
+
+def test_a_plain_name_before_a_head_noun_names_a_kind():
+    """"We present a Gaussian Splatting method for ..." introduces no Gaussian Splatting (arXiv-recent)."""
+    papers, mentions, concepts = _name_corpus("Gaussian Splatting from sparse views",
+                                              "We present a Gaussian Splatting method for sparse views.", 2,
+                                              name="Gaussian Splatting")
+    concepts["aliases"] = [["3D-GS"]]
+    assert len(concept_introductions(papers, mentions, concepts)) == 0
+
+
+def test_a_name_in_apposition_to_what_it_is_is_introduced():
+    """"This paper presents a case-based reasoning system TA3." (CiteSeer) introduces TA3."""
+    papers, mentions, concepts = _name_corpus("Supporting flexibility", "This paper presents a case-based reasoning "
+                                              "system TaNet3.", 2, name="TaNet3")
+    intro = concept_introductions(papers, mentions, concepts)
+    assert intro[["paper_id", "level"]].values.tolist() == [["intro", 2]]
+    # "the paper presents" as "this paper presents"
+    papers, mentions, concepts = _name_corpus("Goal directed behaviour", "The paper presents MaxsonNet, a neural "
+                                              "network architecture based on second-order connections.", 2,
+                                              name="MaxsonNet")
+    assert concept_introductions(papers, mentions, concepts)["rule"].tolist() == ["we propose X"]
+
+
+def test_a_dash_between_spaces_ends_the_name_part_of_a_title():
+    papers, mentions, concepts = _name_corpus("MIAS - An Ubiquitous Multi-Agent Web Information System", "", 2,
+                                              name="MIAS")
+    intro = concept_introductions(papers, mentions, concepts)
+    assert intro[["paper_id", "level", "rule"]].values.tolist() == [["intro", 3, "title before colon"]]
+
+
+def test_we_describe_introduces_a_coined_name():
+    papers, mentions, concepts = _name_corpus("A hierarchy of value functions",
+                                              "In this paper, we describe MaxQNet, a value decomposition.", 2,
+                                              name="MaxQNet")
+    intro = concept_introductions(papers, mentions, concepts)
+    assert intro[["paper_id", "level"]].values.tolist() == [["intro", 2]]
+    assert "we describe MaxQNet" in intro["evidence"].item()
+
+
+def test_a_title_name_with_other_symbols_is_a_new_name():
+    """"GRPO++: ..." introduces GRPO++, not the GRPO every paper uses (arXiv-recent: 500 "citers" before)."""
+    papers, mentions, concepts = _name_corpus("GRPO++: Reasoning under low resources", "", 2, name="GRPO")
+    assert len(concept_introductions(papers, mentions, concepts)) == 0
+    papers, mentions, concepts = _name_corpus("GRPOs: Reasoning under low resources", "", 2, name="GRPO")
+    assert concept_introductions(papers, mentions, concepts)["rule"].tolist() == ["title before colon"]
+
+
+def test_a_title_spelling_out_initials_introduces_nothing():
+    """"Automatic essay scoring: ..." does not introduce AES; "Densely Connected ... Networks" does DenseNet."""
+    papers, mentions, concepts = _name_corpus("Automatic essay scoring: leveraging n-grams", "", 2, name="AES")
+    concepts["aliases"] = [["automatic essay scoring"]]
+    assert len(concept_introductions(papers, mentions, concepts)) == 0
+    papers, mentions, concepts = _name_corpus("LiDAS: Lighting-driven Dynamic Active Sensing", "", 2, name="LiDA")
+    assert len(concept_introductions(papers, mentions, concepts)) == 0  # an upper-case "S" makes no plural
