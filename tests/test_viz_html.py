@@ -327,3 +327,25 @@ def test_link_evidence_is_stored_as_shared_parts_and_read_back_whole():
     read = {tuple(sorted((titles[e["from"]], titles[e["to"]]))): m["evidence"]
             for e, m in zip(view["edges"], view["edgeMeta"])}
     assert all(read[tuple(sorted(pair))] == text for pair, text in evidence.items())
+
+
+def test_layout_of_many_islands_keeps_them_apart():
+    """Issue 22 item 7: more islands than one placement pass takes (PLACE_MAX) are placed in groups;
+    nodes of different clusters still never come closer than the room left between islands."""
+    from scipy.spatial import cKDTree
+
+    from conceptgraph.viz.layout import NODE_SPACING, PLACE_MAX
+
+    G = nx.Graph()
+    clusters = 3 * PLACE_MAX
+    for c in range(clusters):
+        G.add_nodes_from(((f"n{c:04d}-{j}", {"cluster": c}) for j in range(3)))
+        G.add_edges_from([(f"n{c:04d}-0", f"n{c:04d}-1"), (f"n{c:04d}-1", f"n{c:04d}-2")])
+    G.add_edge("n0000-0", "n0001-0")
+    nodes = sorted(G)
+    pos = island_layout(G, nodes, seed=3)
+    assert pos == island_layout(G, nodes, seed=3)
+    xy = [pos[n] for n in nodes]
+    cluster = [G.nodes[n]["cluster"] for n in nodes]
+    close = cKDTree(xy).query_pairs(NODE_SPACING)
+    assert [(i, j) for i, j in close if cluster[i] != cluster[j]] == []
