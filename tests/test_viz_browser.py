@@ -473,3 +473,22 @@ def test_default_size_page_is_drawn_and_answers_a_click_within_budget(browser, t
     assert ready_ms < CLICK_BUDGET_S * 1000
     assert click_s < CLICK_BUDGET_S
     assert_clean(browser)
+
+
+def test_compact_evidence_and_labels_read_back_whole_in_the_page(browser, tmp_path):
+    """The explorer expands evidence parts, end-id marks and label lengths as page_data does."""
+    from test_viz_html import EVIDENCE, LABELS, compact_graph
+
+    path = tmp_path / "compact.html"
+    render_html(compact_graph(), path)
+    open_page(browser, path, timeout=10)
+    shown = browser.execute("var v = cg.data.views[0]; return [v.meta.map(function (m) { return m.id; }),"
+                            " v.nodes.map(function (n) { return n.text; }), v.edges.map(function (e, k) {"
+                            " return [e.from, e.to, v.edgeMeta[k].evidence]; })]")
+    ids, labels, edges = shown
+    assert {ids[i]: text for i, text in enumerate(labels) if ids[i] in LABELS} == {n: lab for n, (_t, lab) in LABELS.items()}
+    read = {tuple(sorted((ids[a], ids[b]))): text for a, b, text in edges}
+    assert all(read[pair] == text for pair, text in EVIDENCE.items())
+    view = page_data(path.read_text("utf-8"))["views"][0]
+    assert [m["evidence"] for m in view["edgeMeta"]] == [text for _a, _b, text in edges]
+    assert_clean(browser)

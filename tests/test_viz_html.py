@@ -313,17 +313,66 @@ def test_abstract_previews_share_a_budget_so_large_pages_stay_small(monkeypatch)
     assert all(long_text.startswith(m["abstract"][:-1]) for m in cut)
 
 
-def test_link_evidence_is_stored_as_shared_parts_and_read_back_whole():
+# Evidence and labels the page stores compactly (issue 19: CiteSeer's graph.html 6.7 -> 5.8 MB): parts
+# shared between links, the ends' ids as marks in citation phrases, labels as a length of the title.
+EVIDENCE = {("p1", "p2"): "shared terms: graph, node classification, Cora",
+            ("p3", "p4"): "shared terms: transformer, , Cora", ("p2", "p3"): "one part only",
+            ("p1", "p3"): 'inferred [citation] p1 cites p3 (references "p3" matched by id) | shared terms: graph',
+            ("p2", "p4"): 'inferred [citation] p2 cites p4 (references "p4" matched by id) | shared concepts: A; terms: b',
+            ("p1", "p4"): "p1 and p4 by id"}
+LABELS = {"p1": ("𝔊raph 𝔄ttention networks and their kin", "𝔊raph 𝔄ttention…"),
+          "p2": ("Semi-supervised classification with GCNs", "Semi-supervised"),
+          "p5": ("An orphan paper", "An orphan paper")}
+
+
+def compact_graph():
     G = paper_graph()
-    evidence = {("p1", "p2"): "shared terms: graph, node classification, Cora",
-                ("p3", "p4"): "shared terms: transformer, , Cora", ("p2", "p3"): "one part only"}
-    for (u, v), text in evidence.items():
+    for (u, v), text in EVIDENCE.items():
         G.add_edge(u, v, weight=0.5, kind="concept", evidence=text)
-    page = render_html(G)
+    for n, (title, label) in LABELS.items():
+        G.nodes[n].update(title=title, label=label)
+    return G
+
+
+def test_link_evidence_and_labels_are_stored_compactly_and_read_back_whole():
+    page = render_html(compact_graph())
     data = json.loads(page[page.index(">", page.index('id="cg-data"')) + 1:page.index("</script>", page.index('id="cg-data"'))])
-    assert data["strings"].count("Cora") == 1 and "shared terms: graph, node classification, Cora" not in data["strings"]
+    strings = data["strings"]
+    assert strings.count("Cora") == 1 and "shared terms: graph, node classification, Cora" not in strings
+    assert strings.count('inferred [citation] \x01 cites \x02 (references "\x02" matched by id) | ') == 1
+    assert "\x01 and \x02 by id" in strings
+    # 𝔊 and 𝔄 are two UTF-16 units each, as JavaScript's slice counts
+    assert sorted(data["views"][0]["node"]["label"], key=str) == [0, 17, "Attention is all you", "BERT: pre-training o",
+                                                                   "Semi-supervised"]
     view = page_data(page)["views"][0]
-    titles = [m["id"] for m in view["meta"]]
-    read = {tuple(sorted((titles[e["from"]], titles[e["to"]]))): m["evidence"]
-            for e, m in zip(view["edges"], view["edgeMeta"])}
-    assert all(read[tuple(sorted(pair))] == text for pair, text in evidence.items())
+    ids = [m["id"] for m in view["meta"]]
+    read = {tuple(sorted((ids[e["from"]], ids[e["to"]]))): m["evidence"] for e, m in zip(view["edges"], view["edgeMeta"])}
+    assert all(read[pair] == text for pair, text in EVIDENCE.items())
+    labels = {m["id"]: n["label"] for n, m in zip(view["nodes"], view["meta"])}
+    assert all(labels[n] == label for n, (_title, label) in LABELS.items())
+    G = compact_graph()
+    G.edges["p1", "p4"]["evidence"] = "a mark \x01 in the text"  # not an id: shown as U+FFFD
+    assert [m["evidence"] for m in page_data(render_html(G))["views"][0]["edgeMeta"]
+            if "mark" in m["evidence"]] == ["a mark \ufffd in the text"]
+
+
+def test_layout_of_many_islands_keeps_them_apart():
+    """Issue 22 item 7: more islands than one placement pass takes (PLACE_MAX) are placed in groups;
+    nodes of different clusters still never come closer than the room left between islands."""
+    from scipy.spatial import cKDTree
+
+    from conceptgraph.viz.layout import NODE_SPACING, PLACE_MAX
+
+    G = nx.Graph()
+    clusters = 3 * PLACE_MAX
+    for c in range(clusters):
+        G.add_nodes_from(((f"n{c:04d}-{j}", {"cluster": c}) for j in range(3)))
+        G.add_edges_from([(f"n{c:04d}-0", f"n{c:04d}-1"), (f"n{c:04d}-1", f"n{c:04d}-2")])
+    G.add_edge("n0000-0", "n0001-0")
+    nodes = sorted(G)
+    pos = island_layout(G, nodes, seed=3)
+    assert pos == island_layout(G, nodes, seed=3)
+    xy = [pos[n] for n in nodes]
+    cluster = [G.nodes[n]["cluster"] for n in nodes]
+    close = cKDTree(xy).query_pairs(NODE_SPACING)
+    assert [(i, j) for i, j in close if cluster[i] != cluster[j]] == []

@@ -31,11 +31,16 @@
   /* The page stores each paper and concept record once (DATA.records, shared by the views)
    * and per view only columns (position, size, cluster, PageRank …; see _pack in
    * viz/html.py): expand them into the node and link records the explorer works with. */
-  /* A link's evidence: -1 (none), one index into DATA.strings, or a list of them: its ", "-separated
-   * parts ("shared terms: a", "b", …), which repeat from link to link (see _evidence_parts). */
-  function evidenceText(x) {
-    if (Array.isArray(x)) return x.map(function (i) { return DATA.strings[i]; }).join(", ");
-    return x >= 0 ? DATA.strings[x] : "";
+  /* A link's evidence: -1 (none), one index into DATA.strings, or a list of them: its parts, each
+   * with its separator, shared from link to link; "\u0001" and "\u0002" stand for the ids of the
+   * link's two ends (see _evidence_parts in viz/html.py). */
+  function evidenceText(x, fromId, toId) {
+    var text = Array.isArray(x) ? x.map(function (i) { return DATA.strings[i]; }).join("") : x >= 0 ? DATA.strings[x] : "";
+    return text.split("\u0002").join(toId).split("\u0001").join(fromId);
+  }
+  /* a node's label: 0 = its title, n = the title's first n characters and "…", else the label itself */
+  function labelText(code, title) {
+    return code === 0 ? title : typeof code === "number" ? title.slice(0, code) + "\u2026" : code;
   }
 
   function unpackView(v) {
@@ -48,7 +53,7 @@
       m.pagerank = c.pagerank[i];
       if (c.yc) m.yc = c.yc[i];
       v.meta.push(m);
-      var node = { id: i, text: c.label[i] || m.title, shape: r.shape, size: c.size[i], group: "c" + m.cluster,
+      var node = { id: i, text: labelText(c.label[i], m.title), shape: r.shape, size: c.size[i], group: "c" + m.cluster,
         font: { size: c.font[i] }, x: c.x[i], y: c.y[i] };
       if (m.kind === "concept" && m.generic) node.opacity = DATA.genericOpacity;
       v.nodes.push(node);
@@ -56,7 +61,7 @@
     for (var k = 0; k < e.from.length; k++) {
       var kind = kinds[e.kind[k]];
       v.edges.push({ from: e.from[k], to: e.to[k], width: e.width[k], kind: kind });
-      v.edgeMeta.push({ kind: kind, weight: e.weight[k], evidence: evidenceText(e.evidence[k]) });
+      v.edgeMeta.push({ kind: kind, weight: e.weight[k], evidence: evidenceText(e.evidence[k], v.meta[e.from[k]].id, v.meta[e.to[k]].id) });
     }
     delete v.node;
     delete v.edge;
