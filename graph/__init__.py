@@ -38,7 +38,7 @@ import scipy.sparse as sp
 from .build import _max_df_count
 from .build import (KIND_PRIORITY, paper_vectors, association_strength, bipartite_graph, concept_graph, concept_weights,
                     cooccurrence_counts, incidence, nearest_edges, paper_graph, paper_label, paper_similarity,
-                    similarity_edges)
+                    row_dots, sharing_pairs, similarity_edges, smoothed_edges)
 from .centrality import _rank, betweenness, concept_centrality, eigenvector, pagerank, paper_centrality, top_concepts
 from .citations import (citation_graph, citation_table, concept_introductions, inferred_citations,
                         match_references)
@@ -179,8 +179,7 @@ def _pair_cosine(V, ids, a, b) -> np.ndarray:
     if len(a) == 0:
         return np.zeros(0)
     pos = pd.Series(np.arange(len(ids)), index=pd.Index([str(x) for x in ids]))
-    i, j = pos.loc[list(map(str, a))].to_numpy(), pos.loc[list(map(str, b))].to_numpy()
-    return np.asarray(V[i].multiply(V[j]).sum(axis=1)).ravel()
+    return row_dots(V, pos.loc[list(map(str, a))].to_numpy(), pos.loc[list(map(str, b))].to_numpy())
 
 
 def _cluster_strength(G: nx.Graph, part: dict, nodes: list, weight: str = "weight") -> list[float]:
@@ -239,7 +238,8 @@ def analyse(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame
             concept_resolution: float | None = None, generic_weight: float = 0.1, max_df="auto",
             max_introducers: int = 1, jobs: int = 1, concept_weight: float = 1.0, use_terms: bool = True,
             min_cluster_size="auto", concept_min_papers: int = 2,
-            inferred_min_similarity: float = 0.15) -> GraphResult:
+            inferred_min_similarity: float = 0.15, smooth_neighbours: int = 5, smooth_weight: float = 0.6,
+            cluster_on: str = "raw") -> GraphResult:
     """Build all graphs and analytics from the extract stage's tables.
 
     Parameters
@@ -301,7 +301,8 @@ def analyse(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame
                   concept_resolution=concept_resolution if concept_resolution is not None else resolution,
                   generic_weight=generic_weight, max_df=max_df, max_introducers=max_introducers,
                   concept_weight=concept_weight, use_terms=use_terms, min_cluster_size=min_cluster_size,
-                  concept_min_papers=concept_min_papers, inferred_min_similarity=inferred_min_similarity)
+                  concept_min_papers=concept_min_papers, inferred_min_similarity=inferred_min_similarity,
+                  smooth_neighbours=smooth_neighbours, smooth_weight=smooth_weight)
     inc = incidence(papers, mentions, concepts)
     if "n_papers" not in concepts:
         concepts["n_papers"] = inc.df
@@ -348,15 +349,24 @@ def analyse(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame
     else:
         concept_side, concept_result = None, _concept_side(*concept_args)
     wide = similarity_edges(vectors.vectors, top_k=max(top_k, cluster_top_k))
+    linked, links_report = wide, {"smoothing": "none"}
+    if smooth_neighbours > 0:
+        smooth = smoothed_edges(wide, len(papers), neighbours=smooth_neighbours, weight=smooth_weight,
+                                top_k=max(top_k, cluster_top_k))
+        sharing = sharing_pairs(vectors.vectors, smooth, wide)
+        linked = smooth[sharing].reset_index(drop=True)
+        links_report = {"smoothing": f"{smooth_neighbours} neighbours, weight {smooth_weight}",
+                        "pairs_sharing_nothing_left_out": int((~sharing).sum())}
     P = paper_graph(papers, mentions, concepts, top_k=top_k, citations=cites, inc=inc, vectors=vectors,
-                    edges=nearest_edges(wide, top_k))
+                    edges=nearest_edges(linked, top_k))
     B = bipartite_graph(papers, mentions, concepts, inc=inc, keep=in_concept_graph)
     prefix = B.graph["concept_prefix"]
     D = citation_graph(papers, cites)
 
     # paper clusters and centrality
     min_size = min(5, max(2, math.ceil(0.01 * len(papers)))) if min_cluster_size == "auto" else int(min_cluster_size)
-    pclusters = leiden(P, links=neighbour_links(P, wide), resolution=resolution, seed=seed, min_size=min_size)
+    cluster_edges = {"raw": wide, "smoothed": linked, "all": smooth if smooth_neighbours > 0 else wide}[cluster_on]
+    pclusters = leiden(P, links=neighbour_links(P, cluster_edges), resolution=resolution, seed=seed, min_size=min_size)
     pids = papers["id"].tolist()
     cl = np.array([pclusters[p] for p in pids], dtype=np.int64)
     hubs = inc.df > _max_df_count(max_df, len(papers))
@@ -444,6 +454,7 @@ def analyse(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame
                            "algorithm": ("Leiden (igraph" if importlib.util.find_spec("igraph") else "Louvain (networkx")
                            + f", modularity, resolution {resolution})"},
         "inferred_citations": inferred_report,
+        "paper_links": links_report,
     }
     citation_edges = pd.DataFrame([(u, v, d["kind"], d["evidence"]) for u, v, d in D.edges(data=True)],
                                   columns=["citing", "cited", "kind", "evidence"])

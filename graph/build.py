@@ -48,6 +48,10 @@ __all__ = [
     "paper_similarity",
     "similarity_edges",
     "nearest_edges",
+    "neighbour_weights",
+    "smoothed_edges",
+    "sharing_pairs",
+    "row_dots",
     "PaperVectors",
     "paper_vectors",
     "pair_similarity",
@@ -570,13 +574,30 @@ def similarity_edges(V: sp.csr_matrix, *, top_k: int | None = 10, min_similarity
     if not parts_i:
         return pd.DataFrame({"i": pd.Series(dtype=np.int64), "j": pd.Series(dtype=np.int64),
                              "similarity": pd.Series(dtype=float)})
-    r = np.concatenate(parts_i).astype(np.int64)
-    c = np.concatenate(parts_j).astype(np.int64)
-    v = np.concatenate(parts_v)
-    lo, hi = np.minimum(r, c), np.maximum(r, c)
-    df = pd.DataFrame({"i": lo, "j": hi, "similarity": v})
-    df = df.groupby(["i", "j"], sort=True, as_index=False)["similarity"].max()
-    return df
+    return _symmetric_union(np.concatenate(parts_i), np.concatenate(parts_j), np.concatenate(parts_v))
+
+
+def _symmetric_union(r: np.ndarray, c: np.ndarray, v: np.ndarray) -> pd.DataFrame:
+    """Directed entries ``(r, c, v)`` as one undirected edge per pair (``i < j``, the larger value), sorted."""
+    r, c = r.astype(np.int64), c.astype(np.int64)
+    df = pd.DataFrame({"i": np.minimum(r, c), "j": np.maximum(r, c), "similarity": v})
+    return df.groupby(["i", "j"], sort=True, as_index=False)["similarity"].max()
+
+
+def _ranks_in_rows(edges: pd.DataFrame):
+    """Both directions of a symmetric edge table, each row's links strongest first (ties: smaller column).
+
+    Returns ``order`` (positions into the table doubled: ``edges``, then its mirror), the rows,
+    columns and similarities in that order, and each link's rank within its row (0 = strongest).
+    """
+    a = np.concatenate([edges["i"].to_numpy(), edges["j"].to_numpy()])
+    b = np.concatenate([edges["j"].to_numpy(), edges["i"].to_numpy()])
+    s = np.concatenate([edges["similarity"].to_numpy(dtype=float)] * 2)
+    order = np.lexsort((b, -s, a))
+    a, b, s = a[order], b[order], s[order]
+    starts = np.flatnonzero(np.r_[True, a[1:] != a[:-1]])
+    rank = np.arange(len(a)) - np.repeat(starts, np.diff(np.r_[starts, len(a)]))
+    return order, a, b, s, rank
 
 
 def nearest_edges(edges: pd.DataFrame, top_k: int) -> pd.DataFrame:
@@ -591,24 +612,106 @@ def nearest_edges(edges: pd.DataFrame, top_k: int) -> pd.DataFrame:
     >>> nearest_edges(similarity_edges(V, top_k=2), 1).values.tolist()
     [[0.0, 1.0, 0.6], [1.0, 2.0, 0.8]]
     """
-    a = np.concatenate([edges["i"].to_numpy(), edges["j"].to_numpy()])
-    b = np.concatenate([edges["j"].to_numpy(), edges["i"].to_numpy()])
-    s = np.concatenate([edges["similarity"].to_numpy()] * 2)
-    order = np.lexsort((b, -s, a))
-    a = a[order]
-    starts = np.flatnonzero(np.r_[True, a[1:] != a[:-1]])
-    rank = np.arange(len(a)) - np.repeat(starts, np.diff(np.r_[starts, len(a)]))
+    order, _, _, _, rank = _ranks_in_rows(edges)
     kept = np.zeros(len(edges), dtype=bool)
     kept[order[rank < top_k] % len(edges)] = True
     return edges[kept].reset_index(drop=True)
 
 
-def pair_similarity(inc: Incidence, weights: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-    """Concept similarity (same cosine as ``paper_similarity``) of given row-position pairs, unpruned."""
+def neighbour_weights(edges: pd.DataFrame, n: int, neighbours: int) -> sp.csr_matrix:
+    """``W`` of neighbour smoothing: row i holds the similarities of paper i's ``neighbours``
+    strongest links in ``edges`` (ties: smaller column), scaled to sum to 1.
+
+    >>> edges = pd.DataFrame({"i": [0, 0], "j": [1, 2], "similarity": [0.6, 0.2]})
+    >>> neighbour_weights(edges, 3, 1).toarray().tolist()
+    [[0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [1.0, 0.0, 0.0]]
+    """
+    _, a, b, s, rank = _ranks_in_rows(edges)
+    keep = rank < neighbours
+    W = sp.csr_matrix((s[keep], (a[keep], b[keep])), shape=(n, n))
+    total = np.asarray(W.sum(axis=1)).ravel()
+    inv = np.zeros(n)
+    inv[total > 0] = 1.0 / total[total > 0]
+    return (sp.diags(inv) @ W).tocsr()
+
+
+def smoothed_edges(edges: pd.DataFrame, n: int, *, neighbours: int = 5, weight: float = 0.6,
+                   top_k: int | None = 20, block_rows: int = 4096) -> pd.DataFrame:
+    """The nearest neighbours by cosine of neighbour-smoothed paper vectors, found from a kNN graph.
+
+    Neighbour smoothing (pseudo-relevance feedback, as in query expansion): each paper's
+    vector moves towards those of its ``neighbours`` nearest papers,
+    ``V' = normalise(V + weight * W V)`` with ``W`` from :func:`neighbour_weights`.  Two
+    papers whose nearest papers are the same come closer although their own words differ,
+    and a paper's incidental words count for less.  The cosines of ``V'`` are
+    ``A S A^T`` (``A = I + weight * W``, ``S = V V^T``) divided by the square roots of its
+    diagonal; ``S`` is taken to be the kNN graph ``edges`` (the :func:`similarity_edges`
+    of ``V``) with 1 on the diagonal, so pairs outside each other's nearest neighbours count
+    as 0.  This costs two sparse products of matrices with about as many entries per row as
+    ``edges`` and ``neighbours + 1``, where the product ``V' V'^T`` of the smoothed vectors
+    (4.6 times the entries of ``V`` on CiteSeer at 5 neighbours) costs several times the
+    first similarity product.  On CiteSeer (``benchmarks/links.py``) the exact ``V' V'^T``
+    gave recall@10 0.510 and this 0.507, from 0.493 unsmoothed, in 0.2 s against 2.1 s.
+
+    Returns
+    -------
+    DataFrame ``i, j, similarity`` (the smoothed cosine) with ``i < j``, sorted by ``i, j``:
+    each row's ``top_k`` strongest entries (None: all), their symmetric union.  A pair can
+    share no concept or term at all, only neighbours (see :func:`sharing_pairs`).
+
+    Examples
+    --------
+    A chain 0 – 1 – 2: papers 0 and 2 share nothing, but both are close to paper 1
+    (``S`` is complete here, so these are the exact cosines of ``V'``).
+
+    >>> edges = pd.DataFrame({"i": [0, 1], "j": [1, 2], "similarity": [0.5, 0.5]})
+    >>> smoothed_edges(edges, 3, neighbours=2, weight=0.6).round(3).values.tolist()
+    [[0.0, 1.0, 0.846], [0.0, 2.0, 0.49], [1.0, 2.0, 0.846]]
+    """
+    A = (sp.identity(n, format="csr") + weight * neighbour_weights(edges, n, neighbours)).tocsr()
+    i, j = edges["i"].to_numpy(), edges["j"].to_numpy()
+    s = edges["similarity"].to_numpy(dtype=float)
+    diagonal = np.arange(n)
+    S = sp.csr_matrix((np.r_[s, s, np.ones(n)], (np.r_[i, j, diagonal], np.r_[j, i, diagonal])), shape=(n, n))
+    AT = A.T.tocsr()
+    blocks = [(start, min(start + block_rows, n)) for start in range(0, n, block_rows)]
+    # |V'_i|^2 = (A S A^T)_ii = sum over the row of (A S) * A, block by block like the product itself
+    norm = np.concatenate([np.asarray((A[a:b] @ S).multiply(A[a:b]).sum(axis=1)).ravel() for a, b in blocks])
+    inv = 1.0 / np.sqrt(norm)  # >= 1: A and S hold 1 on their diagonals and nothing negative
+    parts = []
+    for a, b in blocks:
+        M = (sp.diags(inv[a:b]) @ (A[a:b] @ S) @ AT @ sp.diags(inv)).tocsr()
+        M.data[M.indices == np.repeat(np.arange(a, b), np.diff(M.indptr))] = 0  # no self-links
+        M.eliminate_zeros()
+        parts.append(_topk_rows(M, top_k, a) if top_k is not None else
+                     (np.repeat(np.arange(a, b), np.diff(M.indptr)), M.indices, M.data))
+    r, c, v = (np.concatenate(x) for x in zip(*parts)) if parts else (np.zeros(0, dtype=np.int64),) * 2 + (np.zeros(0),)
+    return _symmetric_union(r, c, v)
+
+
+def sharing_pairs(V: sp.csr_matrix, edges: pd.DataFrame, known: pd.DataFrame) -> np.ndarray:
+    """Which pairs of ``edges`` (``i, j``) share at least one column of ``V``: a concept or a term.
+
+    Pairs in ``known`` (a :func:`similarity_edges` table of ``V``: positive cosines) do; the
+    others' cosine is computed.
+    """
+    inside = edges[["i", "j"]].merge(known[["i", "j"]].assign(_known=True), on=["i", "j"], how="left")
+    shared = np.array(inside["_known"].fillna(False), dtype=bool)
+    rest = np.flatnonzero(~shared)
+    shared[rest] = row_dots(V, edges["i"].to_numpy()[rest], edges["j"].to_numpy()[rest]) > 0
+    return shared
+
+
+def row_dots(V: sp.csr_matrix, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """``V[i[k]] . V[j[k]]`` for each k: the cosine of paper pairs when ``V``'s rows are L2-normalised."""
     if len(i) == 0:
         return np.zeros(0)
-    V = _paper_vectors(inc, weights)
     return np.asarray(V[np.asarray(i)].multiply(V[np.asarray(j)]).sum(axis=1)).ravel()
+
+
+def pair_similarity(inc: Incidence, weights: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Concept similarity (same cosine as ``paper_similarity``) of given row-position pairs, unpruned."""
+    return row_dots(_paper_vectors(inc, weights), i, j)
 
 
 def _shared_strings(pv: PaperVectors, i: np.ndarray, j: np.ndarray, limit: int = 8,
@@ -706,9 +809,7 @@ def paper_graph(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataF
         extra = extra.merge(edges[["i", "j"]], on=["i", "j"], how="left", indicator=True)
         extra = extra[extra["_merge"] == "left_only"][["i", "j"]]
         if len(extra):
-            V = pv.vectors
-            sim = np.asarray(V[extra["i"].to_numpy()].multiply(V[extra["j"].to_numpy()]).sum(axis=1)).ravel()
-            extra = extra.assign(similarity=sim)
+            extra = extra.assign(similarity=row_dots(pv.vectors, extra["i"].to_numpy(), extra["j"].to_numpy()))
             edges = pd.concat([edges, extra], ignore_index=True).sort_values(["i", "j"], ignore_index=True)
 
     i, j = edges["i"].to_numpy(), edges["j"].to_numpy()
