@@ -43,7 +43,8 @@ from .centrality import _rank, betweenness, concept_centrality, eigenvector, pag
 from .citations import (citation_graph, citation_table, concept_introductions, inferred_citations,
                         match_references)
 from .communities import (UNCLUSTERED, bridge_concepts, cluster_table, concept_cluster_labels, ctfidf, leiden,
-                          louvain, louvain_core, merge_small_clusters, neighbour_links)
+                          louvain, louvain_core, merge_small_clusters, nearest_centroids,
+                          neighbour_links)
 from .terms import term_incidence
 from .export import write_exports
 from .trends import cluster_years, concept_years
@@ -239,7 +240,7 @@ def analyse(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame
             max_introducers: int = 1, jobs: int = 1, concept_weight: float = 1.0, use_terms: bool = True,
             min_cluster_size="auto", concept_min_papers: int = 2,
             inferred_min_similarity: float = 0.15, smooth_neighbours: int = 5, smooth_weight: float = 0.6,
-            cluster_on: str = "raw") -> GraphResult:
+            cluster_on: str = "raw", centroid_steps: int = 1) -> GraphResult:
     """Build all graphs and analytics from the extract stage's tables.
 
     Parameters
@@ -302,7 +303,7 @@ def analyse(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame
                   generic_weight=generic_weight, max_df=max_df, max_introducers=max_introducers,
                   concept_weight=concept_weight, use_terms=use_terms, min_cluster_size=min_cluster_size,
                   concept_min_papers=concept_min_papers, inferred_min_similarity=inferred_min_similarity,
-                  smooth_neighbours=smooth_neighbours, smooth_weight=smooth_weight)
+                  smooth_neighbours=smooth_neighbours, smooth_weight=smooth_weight, centroid_steps=centroid_steps)
     inc = incidence(papers, mentions, concepts)
     if "n_papers" not in concepts:
         concepts["n_papers"] = inc.df
@@ -368,6 +369,11 @@ def analyse(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame
     cluster_edges = {"raw": wide, "smoothed": linked, "all": smooth if smooth_neighbours > 0 else wide}[cluster_on]
     pclusters = leiden(P, links=neighbour_links(P, cluster_edges), resolution=resolution, seed=seed, min_size=min_size)
     pids = papers["id"].tolist()
+    if centroid_steps > 0:
+        cl = np.array([pclusters[p] for p in pids], dtype=np.int64)
+        for _ in range(centroid_steps):
+            cl = nearest_centroids(vectors.vectors, cl)
+        pclusters = merge_small_clusters(P, dict(zip(pids, cl.tolist())), min_size=min_size)
     cl = np.array([pclusters[p] for p in pids], dtype=np.int64)
     hubs = inc.df > _max_df_count(max_df, len(papers))
     clusters = cluster_table(cl, inc.binary, concepts, exclude=hubs)
