@@ -18,6 +18,9 @@ Paper–paper weight (``paper_graph``)
     when its similarity is at least ``min_similarity``.  Every paper therefore
     keeps its ``top_k`` strongest links (fewer if it shares concepts with fewer
     papers) and hubs cannot glue the corpus together through weak links.
+    ``analyse`` ranks the links by the cosine of neighbour-smoothed vectors
+    (:func:`smoothed_edges`: each paper's vector moved towards its 5 nearest papers')
+    and keeps only pairs that share a concept or term, so every link has evidence.
 
 Concept co-occurrence (``concept_graph``)
     ``c_ij`` = number of papers that mention both *i* and *j*.  The edge weight

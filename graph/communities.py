@@ -188,6 +188,9 @@ def merge_small_clusters(G: nx.Graph, part: dict, *, min_size: int = 5, weight: 
     >>> part["leaf"] == part[9], part["alone"]
     (True, -1)
     """
+    # Unclustered nodes are no cluster: they stay so, and nothing merges into them.
+    unclustered = [n for n, k in part.items() if k == UNCLUSTERED]
+    part = {n: k for n, k in part.items() if k != UNCLUSTERED}
     groups: dict = {}
     for n, k in part.items():
         groups.setdefault(k, []).append(n)
@@ -208,6 +211,8 @@ def merge_small_clusters(G: nx.Graph, part: dict, *, min_size: int = 5, weight: 
         links: dict = {}
         for node in groups[k]:
             for nb, d in G[node].items():
+                if nb not in part:
+                    continue
                 other = find(part[nb])
                 if other != root:
                     links[other] = links.get(other, 0.0) + (float(d.get(weight, 1.0)) if weight else 1.0)
@@ -222,6 +227,7 @@ def merge_small_clusters(G: nx.Graph, part: dict, *, min_size: int = 5, weight: 
     keep = [v for v in merged.values() if len(v) >= min_size]
     out = _numbered(keep)
     out.update({n: UNCLUSTERED for v in merged.values() if len(v) < min_size for n in v})
+    out.update(dict.fromkeys(unclustered, UNCLUSTERED))
     return out
 
 
