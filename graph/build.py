@@ -18,6 +18,9 @@ Paper–paper weight (``paper_graph``)
     when its similarity is at least ``min_similarity``.  Every paper therefore
     keeps its ``top_k`` strongest links (fewer if it shares concepts with fewer
     papers) and hubs cannot glue the corpus together through weak links.
+    ``analyse`` ranks the links by the cosine of neighbour-smoothed vectors
+    (:func:`smoothed_edges`: each paper's vector moved towards its 5 nearest papers')
+    and keeps only pairs that share a concept or term, so every link has evidence.
 
 Concept co-occurrence (``concept_graph``)
     ``c_ij`` = number of papers that mention both *i* and *j*.  The edge weight
@@ -48,6 +51,10 @@ __all__ = [
     "paper_similarity",
     "similarity_edges",
     "nearest_edges",
+    "neighbour_weights",
+    "smoothed_edges",
+    "sharing_pairs",
+    "row_dots",
     "PaperVectors",
     "paper_vectors",
     "pair_similarity",
@@ -461,43 +468,57 @@ def paper_vectors(inc: Incidence, concepts: pd.DataFrame, terms=None, *, generic
 
 
 def _kth_largest(indptr: np.ndarray, data: np.ndarray, rows: np.ndarray, k: int) -> np.ndarray:
-    """The k-th largest value of each of ``rows`` (each longer than k) of a CSR matrix (linear time per row)."""
-    bounds = indptr.tolist()
+    """The k-th largest value of each of ``rows`` (each longer than k) of a CSR matrix.
+
+    Rows of equal length are taken together, as one 2-D ``np.partition`` (linear time per row):
+    a loop over the distinct row lengths, not over the rows.
+    """
+    starts = indptr[rows]
+    lengths = indptr[rows + 1] - starts
     out = np.empty(len(rows))
-    for n, r in enumerate(rows.tolist()):
-        d = data[bounds[r]:bounds[r + 1]]
-        out[n] = np.partition(d, len(d) - k)[len(d) - k]
+    for length in np.unique(lengths).tolist():
+        same = np.flatnonzero(lengths == length)
+        values = data[starts[same][:, None] + np.arange(length)]
+        out[same] = np.partition(values, length - k, axis=1)[:, length - k]
     return out
 
 
-def _topk_rows(S: sp.csr_matrix, k: int, row_offset: int):
-    """(rows, cols, values) of the k largest entries of each row (ties: smaller column first).
+def _topk_mask(S: sp.csr_matrix, k: int) -> np.ndarray:
+    """Which entries of ``S.data`` are among the k largest of their row (ties: smaller column first).
 
     Rows with at most k entries are kept whole; longer rows keep the entries at
     or above their k-th largest value (``np.partition``: linear time, no global
     sort), and a row with ties at that value beyond k keeps the tied entries of
-    the smallest columns.  Only the threshold is found row by row; the rest is
-    done on whole arrays.
+    the smallest columns.  All on whole arrays (the synthetic 100,000-paper corpus has
+    ties in three rows of four).
     """
-    S = S.tocsr()
     indptr, indices, data = S.indptr, S.indices, S.data
     counts = np.diff(indptr)
-    keep = np.ones(len(data), dtype=bool)
     long_rows = np.flatnonzero(counts > k)
-    if len(long_rows):
-        thr = np.full(S.shape[0], -np.inf)
-        thr[long_rows] = _kth_largest(indptr, data, long_rows, k)
-        at_least = data >= np.repeat(thr, counts)
-        n_at_least = np.add.reduceat(at_least.astype(np.int64), indptr[:-1][counts > 0])
-        keep = at_least
-        for r in np.flatnonzero(counts > 0)[n_at_least > k].tolist():  # ties at the k-th value
-            lo, hi = indptr[r], indptr[r + 1]
-            d = data[lo:hi]
-            tied = np.flatnonzero(d == thr[r])
-            room = k - int((d > thr[r]).sum())
-            keep[lo + tied[np.argsort(indices[lo + tied], kind="stable")[room:]]] = False
-    rows = np.repeat(np.arange(S.shape[0], dtype=np.int64), counts)
-    return rows[keep] + row_offset, indices[keep], data[keep]
+    if not len(long_rows):
+        return np.ones(len(data), dtype=bool)
+    thr = np.full(S.shape[0], -np.inf)
+    thr[long_rows] = _kth_largest(indptr, data, long_rows, k)
+    row_of = np.repeat(np.arange(S.shape[0]), counts)
+    row_thr = thr[row_of]
+    keep = data >= row_thr
+    # ties at the k-th value: of the tied entries, a row keeps as many as fit, smallest columns first
+    room = k - np.bincount(row_of[data > row_thr], minlength=S.shape[0])
+    tied = np.flatnonzero(data == row_thr)
+    tied = tied[np.lexsort((indices[tied], row_of[tied]))]
+    tied_rows = row_of[tied]
+    starts = np.flatnonzero(np.r_[True, tied_rows[1:] != tied_rows[:-1]]) if len(tied) else np.zeros(0, dtype=np.int64)
+    rank = np.arange(len(tied)) - np.repeat(starts, np.diff(np.r_[starts, len(tied)]))
+    keep[tied[rank >= room[tied_rows]]] = False
+    return keep
+
+
+def _topk_rows(S: sp.csr_matrix, k: int, row_offset: int):
+    """(rows, cols, values) of the k largest entries of each row (ties: smaller column first; :func:`_topk_mask`)."""
+    S = S.tocsr()
+    keep = _topk_mask(S, k)
+    rows = np.repeat(np.arange(S.shape[0], dtype=np.int64), np.diff(S.indptr))
+    return rows[keep] + row_offset, S.indices[keep], S.data[keep]
 
 
 def paper_similarity(inc: Incidence, weights: np.ndarray, *, top_k: int | None = 10,
@@ -570,13 +591,26 @@ def similarity_edges(V: sp.csr_matrix, *, top_k: int | None = 10, min_similarity
     if not parts_i:
         return pd.DataFrame({"i": pd.Series(dtype=np.int64), "j": pd.Series(dtype=np.int64),
                              "similarity": pd.Series(dtype=float)})
-    r = np.concatenate(parts_i).astype(np.int64)
-    c = np.concatenate(parts_j).astype(np.int64)
-    v = np.concatenate(parts_v)
+    return _symmetric_union(np.concatenate(parts_i), np.concatenate(parts_j), np.concatenate(parts_v))
+
+
+def _symmetric_union(r: np.ndarray, c: np.ndarray, v: np.ndarray) -> pd.DataFrame:
+    """Directed entries ``(r, c, v)`` as one undirected edge per pair (``i < j``, the larger value), sorted."""
+    r, c = r.astype(np.int64), c.astype(np.int64)
     lo, hi = np.minimum(r, c), np.maximum(r, c)
-    df = pd.DataFrame({"i": lo, "j": hi, "similarity": v})
-    df = df.groupby(["i", "j"], sort=True, as_index=False)["similarity"].max()
-    return df
+    key = lo * (int(hi.max(initial=0)) + 1) + hi
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, dtype=np.int64)
+    return pd.DataFrame({"i": lo[order][starts], "j": hi[order][starts],
+                         "similarity": np.maximum.reduceat(np.asarray(v, dtype=float)[order], starts)
+                         if len(starts) else np.zeros(0)})
+
+
+def _both_ways(edges: pd.DataFrame, n: int, values: np.ndarray) -> sp.csr_matrix:
+    """The ``n x n`` matrix holding ``values`` at ``(i, j)`` and ``(j, i)`` of each edge."""
+    i, j = edges["i"].to_numpy(dtype=np.int64), edges["j"].to_numpy(dtype=np.int64)
+    return sp.csr_matrix((np.r_[values, values], (np.r_[i, j], np.r_[j, i])), shape=(n, n))
 
 
 def nearest_edges(edges: pd.DataFrame, top_k: int) -> pd.DataFrame:
@@ -591,24 +625,107 @@ def nearest_edges(edges: pd.DataFrame, top_k: int) -> pd.DataFrame:
     >>> nearest_edges(similarity_edges(V, top_k=2), 1).values.tolist()
     [[0.0, 1.0, 0.6], [1.0, 2.0, 0.8]]
     """
-    a = np.concatenate([edges["i"].to_numpy(), edges["j"].to_numpy()])
-    b = np.concatenate([edges["j"].to_numpy(), edges["i"].to_numpy()])
-    s = np.concatenate([edges["similarity"].to_numpy()] * 2)
-    order = np.lexsort((b, -s, a))
-    a = a[order]
-    starts = np.flatnonzero(np.r_[True, a[1:] != a[:-1]])
-    rank = np.arange(len(a)) - np.repeat(starts, np.diff(np.r_[starts, len(a)]))
+    n = int(max(edges["i"].max(), edges["j"].max())) + 1 if len(edges) else 0
+    position = _both_ways(edges, n, np.arange(len(edges), dtype=np.int64))  # same layout as the similarities
     kept = np.zeros(len(edges), dtype=bool)
-    kept[order[rank < top_k] % len(edges)] = True
+    kept[position.data[_topk_mask(_both_ways(edges, n, edges["similarity"].to_numpy(dtype=float)), top_k)]] = True
     return edges[kept].reset_index(drop=True)
+
+
+def neighbour_weights(edges: pd.DataFrame, n: int, neighbours: int) -> sp.csr_matrix:
+    """``W`` of neighbour smoothing: row i holds the similarities of paper i's ``neighbours``
+    strongest links in ``edges`` (ties: smaller column), scaled to sum to 1.
+
+    >>> edges = pd.DataFrame({"i": [0, 0], "j": [1, 2], "similarity": [0.6, 0.2]})
+    >>> neighbour_weights(edges, 3, 1).toarray().tolist()
+    [[0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [1.0, 0.0, 0.0]]
+    """
+    W = _both_ways(edges, n, edges["similarity"].to_numpy(dtype=float))
+    W.data[~_topk_mask(W, neighbours)] = 0
+    W.eliminate_zeros()
+    total = np.asarray(W.sum(axis=1)).ravel()
+    inv = np.zeros(n)
+    inv[total > 0] = 1.0 / total[total > 0]
+    return (sp.diags(inv) @ W).tocsr()
+
+
+def smoothed_edges(edges: pd.DataFrame, n: int, *, neighbours: int = 5, weight: float = 0.6,
+                   top_k: int | None = 20, block_rows: int = 4096) -> pd.DataFrame:
+    """The nearest neighbours by cosine of neighbour-smoothed paper vectors, found from a kNN graph.
+
+    Neighbour smoothing (pseudo-relevance feedback, as in query expansion): each paper's
+    vector moves towards those of its ``neighbours`` nearest papers,
+    ``V' = normalise(V + weight * W V)`` with ``W`` from :func:`neighbour_weights`.  Two
+    papers whose nearest papers are the same come closer although their own words differ,
+    and a paper's incidental words count for less.  The cosines of ``V'`` are
+    ``A S A^T`` (``A = I + weight * W``, ``S = V V^T``) divided by the square roots of its
+    diagonal; ``S`` is taken to be the kNN graph ``edges`` (the :func:`similarity_edges`
+    of ``V``) with 1 on the diagonal, so pairs outside each other's nearest neighbours count
+    as 0.  This costs two sparse products of matrices with about as many entries per row as
+    ``edges`` and ``neighbours + 1``, where the product ``V' V'^T`` of the smoothed vectors
+    (4.6 times the entries of ``V`` on CiteSeer at 5 neighbours) costs several times the
+    first similarity product.  On CiteSeer (``benchmarks/links.py``) the exact ``V' V'^T``
+    gave recall@10 0.510 and this 0.507, from 0.493 unsmoothed, in 0.2 s against 2.1 s.
+
+    Returns
+    -------
+    DataFrame ``i, j, similarity`` (the smoothed cosine) with ``i < j``, sorted by ``i, j``:
+    each row's ``top_k`` strongest entries (None: all), their symmetric union.  A pair can
+    share no concept or term at all, only neighbours (see :func:`sharing_pairs`).
+
+    Examples
+    --------
+    A chain 0 – 1 – 2: papers 0 and 2 share nothing, but both are close to paper 1
+    (``S`` is complete here, so these are the exact cosines of ``V'``).
+
+    >>> edges = pd.DataFrame({"i": [0, 1], "j": [1, 2], "similarity": [0.5, 0.5]})
+    >>> smoothed_edges(edges, 3, neighbours=2, weight=0.6).round(3).values.tolist()
+    [[0.0, 1.0, 0.846], [0.0, 2.0, 0.49], [1.0, 2.0, 0.846]]
+    """
+    A = (sp.identity(n, format="csr") + weight * neighbour_weights(edges, n, neighbours)).tocsr()
+    S = (_both_ways(edges, n, edges["similarity"].to_numpy(dtype=float)) + sp.identity(n, format="csr")).tocsr()
+    AT = A.T.tocsr()
+    blocks = [(start, min(start + block_rows, n)) for start in range(0, n, block_rows)]
+    AS = [(A[a:b] @ S).tocsr() for a, b in blocks]
+    # |V'_i|^2 = (A S A^T)_ii: the row sums of (A S) * A
+    norm = np.concatenate([np.asarray(part.multiply(A[a:b]).sum(axis=1)).ravel() for part, (a, b) in zip(AS, blocks)])
+    inv = 1.0 / np.sqrt(norm)  # norm >= 1: A and S hold 1 on their diagonals and nothing negative
+    parts = []
+    for (a, b), part in zip(blocks, AS):
+        M = (part @ AT).tocsr()
+        rows = np.repeat(np.arange(a, b), np.diff(M.indptr))
+        M.data *= inv[rows] * inv[M.indices]
+        M.data[M.indices == rows] = 0  # no self-links
+        M.eliminate_zeros()
+        parts.append(_topk_rows(M, top_k, a) if top_k is not None else
+                     (np.repeat(np.arange(a, b), np.diff(M.indptr)), M.indices, M.data))
+    r, c, v = (np.concatenate(x) for x in zip(*parts)) if parts else (np.zeros(0, dtype=np.int64),) * 2 + (np.zeros(0),)
+    return _symmetric_union(r, c, v)
+
+
+def sharing_pairs(V: sp.csr_matrix, edges: pd.DataFrame, known: pd.DataFrame) -> np.ndarray:
+    """Which pairs of ``edges`` (``i, j``) share at least one column of ``V``: a concept or a term.
+
+    Pairs in ``known`` (a :func:`similarity_edges` table of ``V``: positive cosines) do; the
+    others' cosine is computed.
+    """
+    inside = edges[["i", "j"]].merge(known[["i", "j"]].assign(_known=True), on=["i", "j"], how="left")
+    shared = np.array(inside["_known"].fillna(False), dtype=bool)
+    rest = np.flatnonzero(~shared)
+    shared[rest] = row_dots(V, edges["i"].to_numpy()[rest], edges["j"].to_numpy()[rest]) > 0
+    return shared
+
+
+def row_dots(V: sp.csr_matrix, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """``V[i[k]] . V[j[k]]`` for each k: the cosine of paper pairs when ``V``'s rows are L2-normalised."""
+    if len(i) == 0:
+        return np.zeros(0)
+    return np.asarray(V[np.asarray(i)].multiply(V[np.asarray(j)]).sum(axis=1)).ravel()
 
 
 def pair_similarity(inc: Incidence, weights: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """Concept similarity (same cosine as ``paper_similarity``) of given row-position pairs, unpruned."""
-    if len(i) == 0:
-        return np.zeros(0)
-    V = _paper_vectors(inc, weights)
-    return np.asarray(V[np.asarray(i)].multiply(V[np.asarray(j)]).sum(axis=1)).ravel()
+    return row_dots(_paper_vectors(inc, weights), i, j)
 
 
 def _shared_strings(pv: PaperVectors, i: np.ndarray, j: np.ndarray, limit: int = 8,
@@ -706,9 +823,7 @@ def paper_graph(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataF
         extra = extra.merge(edges[["i", "j"]], on=["i", "j"], how="left", indicator=True)
         extra = extra[extra["_merge"] == "left_only"][["i", "j"]]
         if len(extra):
-            V = pv.vectors
-            sim = np.asarray(V[extra["i"].to_numpy()].multiply(V[extra["j"].to_numpy()]).sum(axis=1)).ravel()
-            extra = extra.assign(similarity=sim)
+            extra = extra.assign(similarity=row_dots(pv.vectors, extra["i"].to_numpy(), extra["j"].to_numpy()))
             edges = pd.concat([edges, extra], ignore_index=True).sort_values(["i", "j"], ignore_index=True)
 
     i, j = edges["i"].to_numpy(), edges["j"].to_numpy()

@@ -44,10 +44,10 @@ import scipy.sparse as sp
 
 import re
 
-from .build import ordered_subgraph
+from .build import _normalise_rows, ordered_subgraph
 from .references import as_list
 
-__all__ = ["leiden", "neighbour_links", "merge_small_clusters", "UNCLUSTERED", "louvain", "louvain_core", "cluster_concept_counts", "ctfidf", "cluster_labels", "display_labels", "cluster_table",
+__all__ = ["leiden", "neighbour_links", "nearest_centroids", "merge_small_clusters", "UNCLUSTERED", "louvain", "louvain_core", "cluster_concept_counts", "ctfidf", "cluster_labels", "display_labels", "cluster_table",
            "concept_cluster_labels", "bridge_concepts"]
 
 
@@ -142,6 +142,39 @@ def neighbour_links(G: nx.Graph, edges: pd.DataFrame) -> pd.DataFrame:
     return both.groupby(["i", "j"], sort=True, as_index=False)["weight"].max()  # a citation's weight is the larger
 
 
+def nearest_centroids(V: sp.csr_matrix, clusters: np.ndarray, *, block_rows: int = 8192) -> np.ndarray:
+    """One step of spherical k-means from a partition: each node joins the cluster of the nearest centroid.
+
+    ``V``: one L2-normalised row per node (the paper vectors); ``clusters``: each row's
+    cluster, :data:`UNCLUSTERED` rows stay so and make no centroid.  A centroid is the
+    normalised sum of its cluster's rows; a row moves to the centroid of largest cosine (ties:
+    the smaller cluster number; a row with no positive cosine keeps its cluster).  Leiden's
+    clusters are cut along the kNN graph, whose links see only each paper's 20 nearest papers;
+    the centroids see all of a cluster's words.  On 5,000 recent arXiv abstracts (lines
+    0–5,000, ``benchmarks/links.py``; Leiden seeds 0, 3, 7) one step lifted NMI against the
+    primary category by 0.009–0.012 and purity by 0.004–0.011; more steps added nothing.
+
+    >>> V = sp.csr_matrix(np.array([[1.0, 0.0], [0.96, 0.28], [0.0, 1.0], [0.0, 1.0]]))
+    >>> nearest_centroids(V, np.array([0, 1, 1, 1])).tolist()
+    [0, 0, 1, 1]
+    """
+    clusters = np.asarray(clusters, dtype=np.int64)
+    n, k = len(clusters), int(clusters.max(initial=-1)) + 1
+    member = np.flatnonzero(clusters != UNCLUSTERED)
+    if k == 0:
+        return clusters.copy()
+    Z = sp.csr_matrix((np.ones(len(member)), (clusters[member], member)), shape=(k, n))
+    CT = _normalise_rows(Z @ V).T.tocsr()
+    out = clusters.copy()
+    for start in range(0, len(member), block_rows):
+        rows = member[start:start + block_rows]
+        scores = (V[rows] @ CT).toarray()
+        best = scores.argmax(axis=1)
+        moved = scores[np.arange(len(rows)), best] > 0
+        out[rows[moved]] = best[moved]
+    return out
+
+
 def merge_small_clusters(G: nx.Graph, part: dict, *, min_size: int = 5, weight: str | None = "weight") -> dict:
     """Clusters below ``min_size`` nodes join the cluster they share the most link weight with.
 
@@ -155,6 +188,9 @@ def merge_small_clusters(G: nx.Graph, part: dict, *, min_size: int = 5, weight: 
     >>> part["leaf"] == part[9], part["alone"]
     (True, -1)
     """
+    # Unclustered nodes are no cluster: they stay so, and nothing merges into them.
+    unclustered = [n for n, k in part.items() if k == UNCLUSTERED]
+    part = {n: k for n, k in part.items() if k != UNCLUSTERED}
     groups: dict = {}
     for n, k in part.items():
         groups.setdefault(k, []).append(n)
@@ -175,6 +211,8 @@ def merge_small_clusters(G: nx.Graph, part: dict, *, min_size: int = 5, weight: 
         links: dict = {}
         for node in groups[k]:
             for nb, d in G[node].items():
+                if nb not in part:
+                    continue
                 other = find(part[nb])
                 if other != root:
                     links[other] = links.get(other, 0.0) + (float(d.get(weight, 1.0)) if weight else 1.0)
@@ -189,6 +227,7 @@ def merge_small_clusters(G: nx.Graph, part: dict, *, min_size: int = 5, weight: 
     keep = [v for v in merged.values() if len(v) >= min_size]
     out = _numbered(keep)
     out.update({n: UNCLUSTERED for v in merged.values() if len(v) < min_size for n in v})
+    out.update(dict.fromkeys(unclustered, UNCLUSTERED))
     return out
 
 

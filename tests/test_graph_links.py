@@ -209,10 +209,33 @@ def test_clusters_are_found_on_the_wider_neighbour_graph():
     abstracts = [" ".join(rng.sample(topics[k % 2], 4)) for k in range(24)]
     papers = pd.DataFrame({"id": [f"p{k:02d}" for k in range(24)], "title": [""] * 24, "abstract": abstracts})
     concepts = pd.DataFrame({"concept_id": [], "label": [], "type": [], "generic": []})
-    wide = analyse(papers, _mentions([]), concepts, top_k=1, cluster_top_k=8, min_cluster_size=1)
-    narrow = analyse(papers, _mentions([]), concepts, top_k=1, cluster_top_k=1, min_cluster_size=1)
+    # unsmoothed: smoothing takes the neighbours' neighbours from the wider graph, so its links would differ too
+    wide = analyse(papers, _mentions([]), concepts, top_k=1, cluster_top_k=8, min_cluster_size=1, smooth_neighbours=0)
+    narrow = analyse(papers, _mentions([]), concepts, top_k=1, cluster_top_k=1, min_cluster_size=1,
+                     smooth_neighbours=0)
     # the map's links are the same; the clusters, from the denser graph, are fewer and each of one topic
     pd.testing.assert_frame_equal(wide.paper_edges, narrow.paper_edges)
     assert wide.papers["cluster"].nunique() < narrow.papers["cluster"].nunique()
     assert (wide.papers.groupby("cluster")["abstract"].apply(lambda s: s.str.contains("|".join(topics[0])).all()
                                                             | ~s.str.contains("|".join(topics[0])).any())).all()
+
+
+def test_smoothing_links_a_neighbours_neighbour_and_only_pairs_with_evidence():
+    """q's nearest paper n is d1's nearest too: smoothed, q and d1 (sharing only "alpha") are linked."""
+    abstracts = {"q": "alpha bravo zulu", "n": "alpha bravo charlie delta", "d1": "alpha charlie delta echo",
+                 "m": "charlie delta echo foxtrot", "d2": "zulu yankee xray", "y": "yankee xray whiskey"}
+    papers = pd.DataFrame({"id": list(abstracts), "title": [""] * 6, "abstract": list(abstracts.values())})
+    concepts = pd.DataFrame({"concept_id": [], "label": [], "type": [], "generic": []})
+
+    def links(smooth_neighbours):
+        r = analyse(papers, _mentions([]), concepts, top_k=2, cluster_top_k=2, min_cluster_size=1,
+                    smooth_neighbours=smooth_neighbours)
+        return r, {(s, t): shared for s, t, shared in r.paper_edges[["source", "target", "shared_concepts"]].itertuples(index=False)}
+
+    plain, plain_links = links(0)
+    smoothed, smoothed_links = links(1)
+    assert ("d1", "q") not in plain_links and smoothed_links[("d1", "q")] == "terms: alpha"
+    # q and y share nothing (y moves towards d2, which shares "zulu" with q): a smoothed pair, but no link
+    assert ("q", "y") not in smoothed_links and ("y", "q") not in smoothed_links and all(smoothed_links.values())
+    assert smoothed.report["paper_links"]["pairs_sharing_nothing_left_out"] >= 1
+    assert plain.report["paper_links"] == {"smoothing": "none"}
