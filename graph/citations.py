@@ -250,6 +250,10 @@ _HEADS = {"framework", "model", "method", "architecture", "network", "system", "
 _FUNCTION_WORDS = {"that", "which", "who", "whose", "where", "to", "for", "in", "on", "with", "and", "or", "as", "by",
                    "from", "is", "are", "was", "were", "can", "could", "will", "using", "based", "of", "at", "via",
                    "than", "into", "under", "over", "without", "it", "its", "we"}
+#: words after a name that do not make it a modifier ("X, which", "the X framework")
+_NOT_MODIFIED = frozenset(_FUNCTION_WORDS | _HEADS)
+#: a head noun right after a name ("a Gaussian Splatting method")
+_HEAD_AFTER = re.compile(r"\s*-?\s*(?:" + "|".join(sorted(_HEADS)) + r")\b", re.I)
 
 
 _SENTENCE_END = re.compile(r"(?<!\bet al)(?<!\be\.g)(?<!\bi\.e)\.(?:\s|$)")
@@ -294,7 +298,7 @@ def _used_as_modifier(text: str, end: int) -> bool:
     m = re.match(r"(?:\s*\([^()]{1,40}\))?(\s*)(-?)\s*([A-Za-z][\w-]*)", text[end:end + 80])
     if not m or text[end:end + 1] == ",":
         return False
-    return bool(m.group(2) and not m.group(1)) or m.group(3).lower() not in _FUNCTION_WORDS | _HEADS
+    return bool(m.group(2) and not m.group(1)) or m.group(3).lower() not in _NOT_MODIFIED
 
 
 def _introduced_in_sentence(text: str, verb, spans):
@@ -334,7 +338,7 @@ def _introduced_in_sentence(text: str, verb, spans):
     acronym = paren_after(first)
     if acronym is not None:
         nxt = re.match(r"\)\s*([A-Za-z][\w-]*)", text[acronym[1]:acronym[1] + 40])
-        if nxt and nxt.group(1).lower() not in _FUNCTION_WORDS | _HEADS:  # "(CNN) architectures: ..."
+        if nxt and nxt.group(1).lower() not in _NOT_MODIFIED:  # "(CNN) architectures: ..."
             return None
         if text[acronym[1] + 1:acronym[1] + 2] == "-":  # "(SAE)-based interpretability"
             return None
@@ -342,7 +346,7 @@ def _introduced_in_sentence(text: str, verb, spans):
     if text[first[0] - 1:first[0]] == "(" or _used_as_modifier(text, first[1]):
         return None
     level = 2 if _COINED.match(text[first[0]:first[1]]) else 1
-    if level == 1 and re.match(r"\s*-?\s*(?:" + "|".join(sorted(_HEADS)) + r")\b", text[first[1]:first[1] + 40], re.I):
+    if level == 1 and _HEAD_AFTER.match(text, first[1], first[1] + 40):
         return None  # a plain name before a head noun names a kind: "a Gaussian Splatting method"
     return first, level, "we propose X" if level == 2 else "we propose X, X in title"
 

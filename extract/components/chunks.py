@@ -151,7 +151,8 @@ class Chunker(BatchedComponent):
         prev = infos[k - 1]
         return prev.kind == WORD and (prev.plural or prev.lower in self.kind_words)
 
-    def _compound_end(self, infos, spaces, s: int, i: int) -> int:
+    @staticmethod
+    def _compound_end(infos, spaces, s: int, i: int) -> int:
         """End of the hyphen compound that starts at token s ("first-order"), s + 1 if none."""
         e = s + 1
         while e + 1 <= i and infos[e].kind == HYPHEN and not spaces[e - 1] and not spaces[e] \
