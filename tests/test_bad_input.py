@@ -913,9 +913,9 @@ def test_sigint_at_any_moment_exits_130_without_traceback(tmp_path):
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=120)
         assert proc.returncode != 0, f"Ctrl-C at {moment} s was swallowed"
-        # Before Python's own start-up has finished (its site module), no program code runs yet:
-        # the interpreter either dies of the signal or reports it itself.
-        if proc.returncode == -signal.SIGINT or "init_import_site" in err:
+        # Before Python's own start-up has finished (its site module, then runpy for "-m"), no
+        # program code runs yet: the interpreter either dies of the signal or reports it itself.
+        if proc.returncode == -signal.SIGINT or "init_import_site" in err or "Could not import runpy module" in err:
             interpreter_start_up.append(moment)
             continue
         assert proc.returncode == 130, (moment, proc.returncode, err)
