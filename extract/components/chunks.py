@@ -91,7 +91,7 @@ class Chunker(BatchedComponent):
         n = len(infos)
         if i + 1 < n:
             nxt = infos[i + 1]
-            if ((nxt.kind == WORD and not nxt.verb_ed and not self._verb_after(infos, i + 1))
+            if ((nxt.kind == WORD and not nxt.verb_ed and not (nxt.ing and self._verb_after(infos, i + 1)))
                     or (nxt.kind == HYPHEN and self._joined(spaces, i + 1))):
                 return None  # the phrase goes on: this word is a modifier, not the head
         j = i
@@ -100,7 +100,7 @@ class Chunker(BatchedComponent):
             # a hyphen glued to both neighbours just left of p: p ends a compound ("CNN-based")
             glued = j >= 3 and infos[j - 2].kind == HYPHEN and not spaces[j - 3] and not spaces[j - 2]
             if p.kind == WORD and (not p.verb_ed or glued) and not (p.plural and not glued) \
-                    and not self._verb_after(infos, j - 1):
+                    and not (p.ing and self._verb_after(infos, j - 1)):
                 j -= 1
             elif p.kind == HYPHEN and self._joined(spaces, j - 1) and infos[j - 2].kind in (WORD, NUMBER):
                 j -= 1

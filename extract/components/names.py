@@ -160,6 +160,8 @@ class NameFinder(BatchedComponent):
     def _not_a_name(self, infos, start: int, end: int) -> bool:
         """Runs that look like names and are not concepts: publisher lines ("Springer-Verlag
         Berlin Heidelberg"), numbered document parts ("Level 1", "Stage 2", "Figure 3")."""
+        if end - start == 1:  # most runs: the same two tests without a generator each
+            return infos[start].lower in self.not_names or infos[start].kind == NUMBER
         if any(infos[k].lower in self.not_names for k in range(start, end)):
             return True
         if infos[end - 1].kind == NUMBER and all(infos[k].kind != WORD or (infos[k].common and not infos[k].name)

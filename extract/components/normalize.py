@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
+from functools import lru_cache
 from itertools import compress
 from operator import and_
 
@@ -69,12 +70,16 @@ _NOUN_ENDINGS = ("ing", "ion", "ment", "ance", "ence", "ity", "sis", "ure", "ncy
 # Prefixes that make a noun of an -ing word ("post-processing", "down-sampling"), where another
 # word before it makes an adjective ("self-evolving", "structure-preserving").
 _NOUN_PREFIXES = frozenset({"pre", "post", "fine", "co", "re", "de", "multi", "cross", "over", "under", "down", "up"})
+_SEPARATORS = re.compile(r"[\s\-_]+")
 _CACHE_SIZE = 100_000  # pairs whose lexicon entry is remembered (difflib is slow); then start afresh
 
 
+@lru_cache(maxsize=1 << 16)
 def _tight(text: str) -> str:
-    """Lowercase text without spaces, hyphens and underscores, symbols kept ("R@1" -> "r@1")."""
-    return re.sub(r"[\s\-_]+", "", text.lower())
+    """Lowercase text without spaces, hyphens and underscores, symbols kept ("R@1" -> "r@1").
+
+    Cached: it is asked for the same lexicon names and the same name tokens in every abstract."""
+    return _SEPARATORS.sub("", text.lower())
 
 
 def alias_fits(entry, text: str) -> bool:
@@ -91,8 +96,8 @@ def alias_fits(entry, text: str) -> bool:
     >>> alias_fits(lex.lookup("CNNs"), "CNNs"), alias_fits(lex.lookup("R1"), "R1")
     (True, False)
     """
-    capitals = sum(c.isupper() for c in text)
-    if " " in text or capitals == 0 or (capitals == 1 and not any(c.isdigit() for c in text)):
+    capitals = sum(map(str.isupper, text))
+    if " " in text or capitals == 0 or (capitals == 1 and not any(map(str.isdigit, text))):
         return True
     forms = {_tight(text)}
     if text.endswith("s"):  # lowercase: an uppercase S belongs to the name
@@ -213,7 +218,7 @@ class Normalizer(BatchedComponent):
         ambiguous = self.ambiguous
         for _neg_len, _prio, start, _n, end, typ, kb in cands:
             if taken.find(1, start, end) >= 0 or self._inside_word(infos, spaces, start, end) \
-                    or self._idiom(infos, start, end):
+                    or (infos[end - 1].lower == "attention" and self._idiom(infos, start)):
                 continue
             taken[start:end] = b"\x01" * (end - start)
             surface = text[starts[start]:ends[end - 1]]
@@ -261,10 +266,10 @@ class Normalizer(BatchedComponent):
         return (end + 1 < n and infos[end].kind == HYPHEN and not spaces[end - 1] and not spaces[end]
                 and infos[end + 1].lower[:1].isalpha() and infos[end + 1].lower not in self.compound_suffixes)
 
-    def _idiom(self, infos, start: int, end: int) -> bool:
-        """"gained substantial attention": the idiom, not the attention mechanism."""
-        return infos[end - 1].lower == "attention" and any(
-            infos[k].lower in self.attention_verbs for k in range(max(0, start - 3), start))
+    def _idiom(self, infos, start: int) -> bool:
+        """"gained substantial attention" (a phrase ending in "attention" at ``start``): the
+        idiom, not the attention mechanism."""
+        return any(infos[k].lower in self.attention_verbs for k in range(max(0, start - 3), start))
 
     def _supported(self, entry, doc_text: str) -> bool:
         """An ambiguous short alias resolves to ``entry`` only if the abstract also uses
