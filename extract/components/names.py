@@ -213,7 +213,9 @@ class NameFinder(BatchedComponent):
             if last.head[1] == 2 and not any(infos[k].name or not infos[k].common for k in range(start, end - 1)):
                 return None  # "Relational Databases": a topic, not a named dataset
             return start, end, last.head[0], ""
-        if any(infos[k].lower.endswith(self.dataset_suffixes) for k in range(start, end)):
+        suffixes = self.dataset_suffixes
+        if infos[start].lower.endswith(suffixes) if end - start == 1 else \
+                any(infos[k].lower.endswith(suffixes) for k in range(start, end)):
             return start, end, "dataset", ""  # "TexBench", "APEX-Bench", "MMBench"
         if last.lower.endswith(ARCH_SUFFIXES) and last.name:
             return start, end, "architecture", ""

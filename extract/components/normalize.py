@@ -345,6 +345,8 @@ class Normalizer(BatchedComponent):
         elif end - start >= 3 and last in ("function", "functions") and infos[end - 2].lower == "loss":
             return start, end - 1, typ  # "the joint loss function": the joint loss
         elif last not in self.generic_heads and not (typ == "dataset" and infos[end - 1].head is not None):
+            if last not in self.kind_words:  # most phrases: no call for the kind-word rule
+                return start, end, typ
             return self._kind_core(infos, start, end, typ) or (start, end, typ)
         if stop - start >= 3 and infos[stop - 1].lower == "based" and infos[stop - 2].kind == HYPHEN:
             stop -= 2  # "Transformer-based models"
