@@ -172,6 +172,20 @@ def test_no_concept_has_an_empty_label(nlp):
     assert all(cid for cid in concepts.concept_id)
 
 
+
+@pytest.mark.parametrize("text", [
+    "Results show high-accuracy and real-time rendering on road scenes.",  # head inside a trimmed compound
+    "We reach high-accuracy, low-latency inference.",
+    "A phenomenon we term ``Less is Less'' (Lil). To mitigate the Lil problem, we train.",  # stop words only
+    "The encoder observes a noisy view~$X$ such that $(S,U) - X - Y$ holds.",  # a symbol as long form
+])
+def test_no_mention_is_empty(nlp, text):
+    """Seen on 50,000 arXiv-recent abstracts: 21 mentions with end < start made a concept with id ''."""
+    mentions, concepts = run(nlp, text)
+    assert all(m.start < m.end and m.text.strip() for m in mentions.itertuples())
+    assert all(cid for cid in concepts.concept_id)
+
+
 # -- canonical names ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("a, b", [

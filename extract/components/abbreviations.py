@@ -39,7 +39,7 @@ from ._tokens import BatchedComponent, CANDIDATES, shared_table
 
 _OPEN, _CLOSE = "(", ")"
 _LF_STOP = frozenset(",;:.!?()[]{}\"“”")
-_SKIP_END = frozenset("\"'“”‘’")
+_SKIP_END = frozenset({*"\"'“”‘’", "''", "’’"})  # a LaTeX closing quote is one token
 
 
 def schwartz_hearst(short: str, words: list[str]) -> int | None:
@@ -161,8 +161,9 @@ class AbbreviationDetector(BatchedComponent):
                 infos[lf_start - 1].lower == "-" and not spaces[lf_start - 1] and lf_start >= 2
                 and not spaces[lf_start - 2])):
             lf_start -= 1
-        if lf_start >= end or short.lower() == "".join(infos[k].lower for k in range(lf_start, end)):
-            return None
+        if lf_start >= end or short.lower() == "".join(infos[k].lower for k in range(lf_start, end)) \
+                or not any(any(map(str.isalnum, infos[k].lower)) for k in range(lf_start, end)):
+            return None  # (no word left: "$ (S,U)", or only stop words were matched)
         return lf_start, end
 
 

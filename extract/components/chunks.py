@@ -127,6 +127,8 @@ class Chunker(BatchedComponent):
                 if j < i and infos[j].trim:
                     j = self._trim(infos, spaces, j, i)  # "prohibitively expensive pre-training"
                 break
+        if j > i:
+            return None  # the head ends a trimmed compound ("high-accuracy and"): no phrase is left
         typ, min_mods = infos[i].head
         # After trimming, a phrase longer than its head starts with a word, so j < i means
         # it has a modifier.
