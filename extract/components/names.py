@@ -58,6 +58,11 @@ _LIST_WORDS = frozenset({",", "and", "or", "the", "both", "well", "as", "such", 
                          "like", "e.g.", "("})
 
 
+def _decimal(inf) -> bool:
+    """A token is a decimal value ("0.683")."""
+    return inf.kind == NUMBER and "." in inf.lower
+
+
 class NameFinder(BatchedComponent):
     """Pipeline component: typed name candidates (see module docs)."""
 
@@ -255,14 +260,13 @@ class NameFinder(BatchedComponent):
     def _scored(infos, start: int, end: int) -> bool:
         """A name next to a decimal value is what the value measures: "a 8.50 LipSync
         Confidence", "0.683 SSIM", "an FID of 0.035", "NIQE decreases from 6.22"."""
-        def decimal(k: int) -> bool:
-            return 0 <= k < len(infos) and infos[k].kind == NUMBER and "." in infos[k].lower
-        if decimal(start - 1):
+        if start > 0 and _decimal(infos[start - 1]):
             return True
+        n = len(infos)
         k = end
-        if k < len(infos) and infos[k].lower in _SCORE_VERBS:
+        if k < n and infos[k].lower in _SCORE_VERBS:
             k += 1
-        return k + 1 < len(infos) and infos[k].lower in ("of", "from", "=", "to") and decimal(k + 1)
+        return k + 1 < n and infos[k].lower in ("of", "from", "=", "to") and _decimal(infos[k + 1])
 
     def _evaluated_on(self, infos, start: int) -> bool:
         # "results on X", "experiments on A , B and X": walk back over a list of names
