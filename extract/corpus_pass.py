@@ -169,11 +169,14 @@ class CorpusPass:
         out = out.reset_index(drop=True)
         if len(out):
             # A label is read on one line: "layer-wise\nimportance score" is "layer-wise importance score".
+            # Done on the distinct texts; the pairs it makes equal are summed where the counts are merged.
             # (Any whitespace but a space is not printable: the C test passes most texts untouched.)
-            surfaces = [t if t.isprintable() and "  " not in t else _ONE_LINE.sub(" ", t)
-                        for t in out["text"].tolist()]
-            self._text_stats.append(pd.DataFrame({"concept_id": out["concept_id"], "text": surfaces})
-                                    .groupby(["concept_id", "text"], sort=False).size().rename("n").reset_index())
+            stats = out.groupby(["concept_id", "text"], sort=False).size().rename("n").reset_index()
+            texts = stats["text"].tolist()
+            one_line = [t if t.isprintable() and "  " not in t else _ONE_LINE.sub(" ", t) for t in texts]
+            if one_line != texts:
+                stats["text"] = pd.array(one_line, dtype=stats["text"].dtype)
+            self._text_stats.append(stats)
             self._type_stats.append(out.groupby(["concept_id", "type"], sort=False).size().rename("n").reset_index())
             # A paper lies in one chunk: distinct papers per chunk add up.
             self._paper_stats.append(out.groupby("concept_id", sort=False)["paper_id"].nunique()
