@@ -16,7 +16,8 @@ instead (``click`` column: ``event``). Per click it reports
 
 - ``handler_ms``: from the mouse-up event (``event.timeStamp``) to the moment the panel is shown
   (its ``hidden`` attribute goes, seen by a MutationObserver), both in the page's clock;
-- ``painted_ms``: from the mouse-up to the first animation frame after that (the panel on screen);
+- ``painted_ms``: from the mouse-up to the first animation frame after that, once its scripts ran
+  (vis-network draws the map in it; rasterising that drawing comes after, so only ``wall_ms`` has it);
 - ``wall_ms``: from sending the click to WebDriver seeing the panel open (what the browser test
   measures; includes WebDriver round trips);
 - ``clear_ms``: clearing that selection again (``cg.clear()``, in the page's clock);
