@@ -198,6 +198,13 @@ class Browser:
             ]}]})
         self._call("DELETE", self._s + "/actions")
 
+    def move_to(self, x: float, y: float):
+        """The mouse moved to viewport coordinates (hovering), no button pressed."""
+        self._call("POST", self._s + "/actions", {"actions": [{
+            "type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"},
+            "actions": [{"type": "pointerMove", "duration": 0, "origin": "viewport",
+                         "x": int(round(x)), "y": int(round(y))}]}]})
+
     def switch_to_frame(self, element=None):
         """Run later commands inside an <iframe> element (None: back to the top page)."""
         self._call("POST", self._s + "/frame", {"id": element})
@@ -261,3 +268,88 @@ class Browser:
 
     def __exit__(self, *exc):
         self.close()
+
+
+# -- the explorer's side panel answering a click on a node (issue 19), timed in the page
+
+# A point of node i that vis-network's own picking gives to it (nodes overlap on real maps): the
+# centre, else the first of a spiral of points inside its disc; null when other nodes cover it all.
+NODE_POINT = """
+var i = arguments[0], net = cg.network(), c = net.getPosition(i), node = net.body.nodes[i];
+var r = document.getElementById('cg-network').getBoundingClientRect(), size = node.options.size || 10;
+for (var k = 0; k < 200; k++) {
+  var a = k * 2.39996, d = size * 0.9 * Math.sqrt(k / 200);
+  var p = net.canvasToDOM({x: c.x + d * Math.cos(a), y: c.y + d * Math.sin(a)});
+  if (p.x < 2 || p.y < 2 || p.x > r.width - 2 || p.y > r.height - 2) continue;
+  if (net.getNodeAt(p) === i) return [r.left + p.x, r.top + p.y];
+}
+return null;
+"""
+
+# Records, in the page's clock: the mouse-up (event.timeStamp), the panel shown (its hidden attribute
+# going), the first animation frame after that, every drawing of the map, and long tasks.
+ARM_CLICK = """
+var panel = document.getElementById('cg-panel'), net = document.getElementById('cg-network');
+var rec = window.__cgClick = {up: null, shown: null, painted: null, draws: [], tasks: []};
+net.addEventListener('pointerup', function (ev) { if (rec.up === null) rec.up = ev.timeStamp; }, {capture: true, once: true});
+var obs = new MutationObserver(function () {
+  if (panel.hidden || rec.shown !== null) return;
+  rec.shown = performance.now();
+  obs.disconnect();
+  requestAnimationFrame(function () { rec.painted = performance.now(); });
+});
+obs.observe(panel, {attributes: true, attributeFilter: ['hidden']});
+if (window.__cgDrawn) cg.network().off('afterDrawing', window.__cgDrawn);
+window.__cgDrawn = function () { window.__cgClick.draws.push(performance.now()); };
+cg.network().on('afterDrawing', window.__cgDrawn);
+if (window.__cgTasks) window.__cgTasks.disconnect();
+window.__cgTasks = new PerformanceObserver(function (list) {
+  list.getEntries().forEach(function (t) { window.__cgClick.tasks.push([t.startTime, t.duration]); });
+});
+window.__cgTasks.observe({type: 'longtask'});
+"""
+
+# When other nodes cover the whole node: the click event vis-network emits after picking it, so the
+# explorer's own handler runs; timed from just before.
+EMIT_CLICK = """
+var i = arguments[0], net = cg.network(), p = net.canvasToDOM(net.getPosition(i));
+window.__cgClick.up = performance.now();
+net.emit('click', {nodes: [i], edges: [], pointer: {DOM: p, canvas: net.getPosition(i)}, event: {}});
+"""
+
+
+def click_node(b: "Browser", i: int, timeout: float = 30.0, scale: float = 1.2, settle: float = 0.5) -> dict:
+    """Click node ``i`` of the current view with the mouse, as a reader does, and time the answer.
+
+    The view is centred on the node at ``scale`` and the mouse rests on it first (its hover frame is
+    not the click's). Returns ``how`` ("mouse", or "event" when other nodes cover the node), and in
+    milliseconds ``handler_ms`` (mouse-up to panel shown), ``painted_ms`` (to the next frame),
+    ``wall_ms`` (sending the click to WebDriver seeing the panel and selection) and ``draws``: how
+    many times the map was drawn from the mouse-up until ``settle`` seconds after that frame.
+    """
+    b.execute("cg.clear()")
+    b.execute("cg.network().moveTo({position: cg.network().getPosition(arguments[0]), scale: arguments[1]})", i, scale)
+    time.sleep(0.3)
+    xy = b.execute(NODE_POINT, i)
+    if xy is not None:
+        b.move_to(*xy)
+        time.sleep(0.3)
+    b.execute(ARM_CLICK)
+    start = time.monotonic()
+    if xy is not None:
+        b.click_at(*xy)
+    else:
+        b.execute(EMIT_CLICK, i)
+    b.wait_for("!document.getElementById('cg-panel').hidden && cg.selected() !== null", timeout=timeout)
+    wall = time.monotonic() - start
+    b.wait_for("window.__cgClick.painted !== null", timeout=timeout)
+    time.sleep(settle)
+    rec = b.execute("return window.__cgClick")
+    selected = b.execute("return cg.selected()")
+    if selected != i:
+        raise AssertionError(f"clicked node {i} but node {selected} was selected")
+    up = rec["up"]
+    return {"how": "mouse" if xy is not None else "event", "handler_ms": rec["shown"] - up,
+            "painted_ms": rec["painted"] - up, "wall_ms": wall * 1000,
+            "draws": sum(1 for t in rec["draws"] if t >= up), "draws_ms": [round(t - up) for t in rec["draws"]],
+            "long_tasks_ms": [round(d) for t, d in rec["tasks"] if t + d >= up]}

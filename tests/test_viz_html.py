@@ -210,6 +210,19 @@ def test_graphs_without_attributes_and_odd_values():
     assert payload(render_html(D))["views"][0]["directed"] is True
 
 
+def test_a_node_without_any_text_keeps_an_empty_label():
+    """A 50,000-paper arXiv-recent build had a concept with id '' and label '': pyvis put the node's
+    number in place of the empty label and the page was never written (len() of an int)."""
+    G = nx.Graph()
+    G.add_node("", kind="concept", label="", type="method", pagerank=0.1)
+    G.add_node("c1", kind="concept", label="graph neural network", type="method", pagerank=0.2)
+    G.add_node("p1", kind="paper", title=" ", pagerank=0.3)
+    G.add_edge("", "c1", kind="cooccurrence", weight=1.0)
+    view = payload(render_html(G, view="concepts"))["views"][0]
+    assert {m["id"]: (m["title"], n["label"]) for m, n in zip(view["meta"], view["nodes"])} == {
+        "": ("", ""), "c1": ("graph neural network", "graph neural network"), "p1": ("", "")}
+
+
 def test_bad_arguments():
     with pytest.raises(TypeError):
         render_html([1, 2, 3])

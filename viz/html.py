@@ -531,6 +531,7 @@ def _prepare_view(name: str, G: nx.Graph, max_nodes: int, max_edges: int, seed: 
             opts["opacity"] = GENERIC_OPACITY
         opts["x"], opts["y"] = pos[n]
         net.add_node(i, label=label, shape=shape, **opts)
+        net.node_map[i]["label"] = label  # pyvis puts the node number in place of an empty label
     _add_edges(net, edges, big)
     net.options = _vis_options(big, seed, clusters)
     vis_nodes, vis_edges, _heading, _height, _width, options = net.get_network_data()
