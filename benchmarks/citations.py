@@ -21,6 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import pandas as pd
+
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "arxiv-recent-cs" / "papers.jsonl"
 
 
@@ -29,11 +31,12 @@ def main(argv=None) -> int:
     parser.add_argument("--first", type=int, default=5000, help="lines of the corpus to use")
     parser.add_argument("--cache-dir", type=Path, help="keep extraction results here between runs")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--edges-out", type=Path, help="write the kept inferred citations here (CSV) to read them")
     args = parser.parse_args(argv)
 
     import conceptgraph
     from conceptgraph.extract.engine import extract_papers
-    from conceptgraph.graph import _clean_inputs, _pair_cosine, analyse, incidence, paper_vectors, term_incidence
+    from conceptgraph.graph import _clean_inputs, analyse, incidence, paper_vectors, similar_inferred, term_incidence
     from conceptgraph.graph.citations import concept_introductions, inferred_citations
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -56,11 +59,17 @@ def main(argv=None) -> int:
     report = inferred.attrs["report"]
     inc = incidence(papers, mentions, concepts)
     vectors = paper_vectors(inc, concepts, term_incidence(papers)).vectors
-    min_similarity = inspect.signature(analyse).parameters["inferred_min_similarity"].default
-    kept = inferred[_pair_cosine(vectors, inc.paper_ids, inferred["citing"], inferred["cited"]) >= min_similarity]
+    defaults = inspect.signature(analyse).parameters
+    similar, cut = similar_inferred(inferred, vectors, inc.paper_ids,
+                                    min_similarity=defaults["inferred_min_similarity"].default,
+                                    weak_rank=defaults["inferred_weak_rank"].default)
+    kept = inferred[similar]
+    if args.edges_out is not None:
+        kept[["citing", "cited", "level", "concepts", "evidence"]].to_csv(args.edges_out, index=False)
     in_degree = kept["cited"].value_counts()
     out = {"papers": len(papers), "introductions": len(introductions), "name_matches": len(inferred),
-           "kept_after_similarity": len(kept), "papers_cited": int(in_degree.size),
+           "kept_after_similarity": len(kept), "weak_dropped_as_not_nearest": cut["dropped_weak_as_not_nearest"],
+           "kept_weak": int((pd.to_numeric(kept["level"]) <= 0).sum()) if len(kept) else 0, "papers_cited": int(in_degree.size),
            "max_in_degree": int(in_degree.max()) if len(in_degree) else 0,
            "in_degree": {int(k): int(v) for k, v in in_degree.value_counts().sort_index().items()},
            "cap": report["max_citers"], "papers_capped_before_similarity": report["papers_capped"],

@@ -242,7 +242,8 @@ _FILLER = {"a", "an", "the", "our", "this", "new", "novel", "simple", "general",
            "three", "several", "powerful", "lightweight", "practical", "principled", "flexible", "effective",
            "alternative", "generalized", "generalised", "variant", "family", "class", "method", "model", "approach",
            "framework", "system", "algorithm", "architecture", "network", "technique", "dataset", "benchmark",
-           "tool", "language", "module", "scheme", "strategy", "mechanism", "library", "package", "of"}
+           "tool", "language", "module", "scheme", "strategy", "mechanism", "library", "package", "of",
+           "then", "here", "briefly"}
 #: singular head nouns a new name may modify: "the AGNN framework" still introduces AGNN
 _HEADS = {"framework", "model", "method", "architecture", "network", "system", "algorithm", "approach", "module",
           "layer", "block", "technique", "scheme", "protocol", "language", "library", "tool", "dataset",
@@ -254,6 +255,22 @@ _FUNCTION_WORDS = {"that", "which", "who", "whose", "where", "to", "for", "in", 
 _NOT_MODIFIED = frozenset(_FUNCTION_WORDS | _HEADS)
 #: a head noun right after a name ("a Gaussian Splatting method")
 _HEAD_AFTER = re.compile(r"\s*-?\s*(?:" + "|".join(sorted(_HEADS)) + r")\b", re.I)
+
+
+#: "the" or "our" right before the name (the gap's last word): "we describe the X ... system"
+_DEFINITE_BEFORE = re.compile(r"\b(?:the|our)\s+$", re.I)
+#: up to three lower-case words, then a head noun and no further noun: "X spoken document retrieval system"
+_SYSTEM_AFTER = re.compile(r"(?:\s+[a-z][a-z-]*){0,3}?\s+(?:" + "|".join(sorted(_HEADS)) + r")s?\b(?!\s*-)"
+                           r"(?!\s+(?!(?:" + "|".join(sorted(_FUNCTION_WORDS)) + r")\b)[a-z])")
+#: a name-like first word of a mention: "THISL" of "THISL spoken document retrieval system"
+_LEADING_NAME = re.compile(r"[\w.+^-]*(?:[a-z][A-Z]|[A-Z]{2}|[A-Z]-[A-Z]|\d)[\w.+^-]*(?=\s)")
+#: a description ending in a head noun, then the name in parentheses: "a neural network architecture ("
+_DESCRIBED_BEFORE = re.compile(r"\s*(?:a|an|the|our)\s+((?:[\w-]+\s+){0,4}?(?:" + "|".join(sorted(_HEADS))
+                               + r"))\s*\(\s*", re.I)
+#: the same in a title, any case: "PicSOM Retrieval System", "OMS Rapid Prototyping System"
+_TITLE_SYSTEM_AFTER = re.compile(r"(?:\s+(?![Bb]ased\b)[A-Za-z][A-Za-z-]*){0,3}?\s+(?:" + "|".join(sorted(_HEADS)) + r")s?", re.I)
+#: the name in apposition to what it is: "X, a ...", "X, an ..."
+_APPOSITION_AFTER = re.compile(r",\s+(?:a|an)\s", re.I)
 
 
 _SENTENCE_END = re.compile(r"(?<!\bet al)(?<!\be\.g)(?<!\bi\.e)\.(?:\s|$)")
@@ -333,6 +350,10 @@ def _introduced_in_sentence(text: str, verb, spans):
             sp = paren_after(after[0]) or after[0]
             return sp, 2, f"we propose ... {called.group(0).lower()} X"
     first = inside[0]
+    described = _DESCRIBED_BEFORE.fullmatch(text, w0, first[0])
+    if described and text[first[1]:first[1] + 1] == ")" and _NAME_LIKE.search(text[first[0]:first[1]]) \
+            and not set(re.findall(r"[a-z-]+", described.group(1).lower())) & _FUNCTION_WORDS:
+        return first, 2, "we propose a ... system (X)"  # "The paper presents a neural network architecture (X)"
     if not _gap_ok(text[w0:first[0]]):
         return None
     acronym = paren_after(first)
@@ -343,9 +364,21 @@ def _introduced_in_sentence(text: str, verb, spans):
         if text[acronym[1] + 1:acronym[1] + 2] == "-":  # "(SAE)-based interpretability"
             return None
         return acronym, 2, "we propose X (Y)"
-    if text[first[0] - 1:first[0]] == "(" or _used_as_modifier(text, first[1]):
+    if text[first[0] - 1:first[0]] == "(":
+        return None
+    if _DEFINITE_BEFORE.search(text, w0, first[0]):
+        # "we describe the THISL spoken document retrieval system": the name of the system described,
+        # a mention of its own or the first word of one ("THISL spoken document retrieval system")
+        lead = _LEADING_NAME.match(text, first[0], first[1])
+        if lead and _SYSTEM_AFTER.fullmatch(text, lead.end(), first[1]):
+            return (first[0], lead.end(), None), 2, "we propose the X ... system"
+        if _SYSTEM_AFTER.match(text, first[1], first[1] + 80):
+            return first, 2, "we propose the X ... system"
+    if _used_as_modifier(text, first[1]):
         return None
     level = 2 if _COINED.match(text[first[0]:first[1]]) else 1
+    if level == 1 and _NAME_LIKE.search(text[first[0]:first[1]]) and _APPOSITION_AFTER.match(text, first[1]):
+        return first, 2, "we propose X, a ..."  # "This paper presents PESKI, a probabilistic expert system"
     if level == 1 and _HEAD_AFTER.match(text, first[1], first[1] + 40):
         return None  # a plain name before a head noun names a kind: "a Gaussian Splatting method"
     return first, level, "we propose X" if level == 2 else "we propose X, X in title"
@@ -356,13 +389,40 @@ def _introduced_in_sentence(text: str, verb, spans):
 #: common use, introduced by none of them.
 MAX_INTRODUCERS = 3
 
+#: A title that merely writes a coined name introduces it when at most this many papers write the name
+#: (in title or abstract, as spelled) and none gives stronger evidence; 0 turns the rule off.
+MAX_WEAK_WRITERS = 10
+
+_WORD = re.compile(r"[\w.+^-]+")
+
+
+def _snippet(text: str, start: int, end: int, limit: int = 160) -> str:
+    """The sentence ``text[start:end + 1]`` on one line, cut to ``limit`` characters."""
+    snippet = " ".join(text[start:end + 1].split())
+    return snippet if len(snippet) <= limit else snippet[:limit - 1] + "…"
+
+
+def _writer_counts(*fields) -> dict[str, int]:
+    """Papers writing each token (title and abstract together; a token as in :func:`is_coined`)."""
+    counts: dict[str, int] = defaultdict(int)
+    for texts in zip(*fields):
+        for tok in set().union(*map(_tokens, texts)):
+            counts[tok] += 1
+    return counts
+
+
+def _tokens(text: str) -> set[str]:
+    """The name-like tokens of a text, stripped of dots and hyphens at the ends ("U-Net." -> "U-Net")."""
+    return {m.group(0).strip(".-") for m in _WORD.finditer(text)}
+
+
 #: Concept types a paper can introduce (tasks and metrics are studied, rarely coined); "" = untyped.
 INTRODUCIBLE_TYPES = ("method", "architecture", "dataset", "")
 
 
 def concept_introductions(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame, *,
                           max_introducers: int = MAX_INTRODUCERS, types=INTRODUCIBLE_TYPES,
-                          max_abstract_share: float = 0.05) -> pd.DataFrame:
+                          max_abstract_share: float = 0.05, max_weak_writers: int = MAX_WEAK_WRITERS) -> pd.DataFrame:
     """Which paper introduced which concept, with the evidence (rules in the module docstring).
 
     Returns
@@ -423,6 +483,20 @@ def concept_introductions(papers: pd.DataFrame, mentions: pd.DataFrame, concepts
                 if cid not in seen and spelled_as(subject, cid):
                     seen.add(cid)
                     cands.append((cid, pid, 2, "title subject", f'title "{t}"', subject))
+        # the subject names a system: "The PicSOM Retrieval System: ...", "OMS Rapid Prototyping System for ..."
+        lead = _LEADING_NAME.match(subject)
+        if lead and _TITLE_SYSTEM_AFTER.fullmatch(subject, lead.end()):
+            for cid in lex.get(name_key(lead.group(0)), []):
+                if cid not in seen and spelled_as(lead.group(0), cid):
+                    seen.add(cid)
+                    cands.append((cid, pid, 2, "title subject X ... system", f'title "{t}"', lead.group(0)))
+
+    writers = _writer_counts(titles.values(), abstracts.values()) if max_weak_writers else {}
+    weak_rule = f"a name at most {max_weak_writers} papers write"
+
+    def rare(name: str) -> bool:
+        """A coined name that at most ``max_weak_writers`` papers write (a plural "s" counted with it)."""
+        return is_coined(name) and writers.get(name, 0) + writers.get(name + "s", 0) <= max_weak_writers
 
     if mentions is not None and len(mentions):
         field = mentions["field"].to_numpy()
@@ -457,16 +531,28 @@ def concept_introductions(papers: pd.DataFrame, mentions: pd.DataFrame, concepts
                 if found is None:
                     continue
                 (a, b, cid), level, rule = found
+                if cid is None:  # the first word of a mention: the concept of that name
+                    cid = next((c for c in lex.get(name_key(text[a:b]), []) if c in introducible), None)
+                    if cid is None:
+                        continue
                 if n_named.get(cid, 0) > popular:
                     continue
                 if level == 1 and not ((pid, cid) in title_pairs
                                        or name_key(labels[cid]) in name_key(titles.get(pid, ""))):
                     continue
-                w1 = _sentence_window(text, verb.end())
-                snippet = " ".join(text[verb.start():w1 + 1].split())
-                if len(snippet) > 160:
-                    snippet = snippet[:159] + "…"
-                cands.append((cid, pid, level, rule, f'abstract "{snippet}"', text[a:b]))
+                cands.append((cid, pid, level, rule,
+                              f'abstract "{_snippet(text, verb.start(), _sentence_window(text, verb.end()))}"',
+                              text[a:b]))
+
+    if max_weak_writers:
+        # level 0: the title writes a rare coined name ("Vision-Guided Navigation Using SHOSLIF")
+        for pid, title in titles.items():
+            t = " ".join(title.split())
+            for tok in sorted(_tokens(t)):
+                if rare(tok) and next(_written_at(t, tok), None) is not None:  # "HD$^2$-SSC" writes no "SSC"
+                    for cid in lex.get(name_key(tok), []):
+                        if cid not in generic and spelled_as(tok, cid):
+                            cands.append((cid, pid, 0, f"title writes X, {weak_rule}", f'title "{t}"', tok))
 
     cols = ["concept_id", "label", "paper_id", "level", "rule", "evidence", "name"]
     if not cands:
@@ -608,7 +694,7 @@ def inferred_citations(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: p
     >>> inf = inferred_citations(papers, mentions, concepts)  # doctest: +SKIP
     >>> inf[inf.cited == unet_id].citing.tolist()  # papers writing "U-Net"  # doctest: +SKIP
     """
-    cols = ["citing", "cited", "kind", "evidence", "concepts"]
+    cols = ["citing", "cited", "kind", "evidence", "concepts", "level"]
     cap = max(10, math.ceil(0.01 * len(papers))) if max_citers is None else max_citers
 
     def empty(**extra):
@@ -647,19 +733,23 @@ def inferred_citations(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: p
         stale = set(used_before[used_before > max_earlier_users].index)
         pairs = pairs[~earlier & ~pairs["concept_id"].isin(stale).to_numpy()]
     pairs = pairs[pairs["citing"] != pairs["cited"]]
-    # a co-introducer of the same concept does not cite the other for it
+    # a co-introducer of the same concept, or of a concept of the same name, does not cite the other for it
     co = set(zip(introductions["concept_id"], introductions["paper_id"]))
+    co_names = {(name_key(n), p) for n, p in zip(introductions["name"], introductions["paper_id"])}
     # A boolean array, not a list: an empty list would select no *columns*.
-    pairs = pairs[np.array([(c, p) not in co for c, p in zip(pairs["concept_id"], pairs["citing"])], dtype=bool)]
+    pairs = pairs[np.array([(c, p) not in co and (name_key(n), p) not in co_names
+                            for c, n, p in zip(pairs["concept_id"], pairs["name"], pairs["citing"])], dtype=bool)]
     if len(pairs) == 0:
         return empty()
-    pairs = pairs.assign(phrase=[f'writes "{name}" ({fld}{via}); introduced by {cited}: {rule}, {ev}'
-                                 for name, fld, via, cited, rule, ev in
+    # level 0 is no introduction, only the cited paper's title naming a rare name: the phrase says so
+    pairs = pairs.assign(phrase=[f'writes "{name}" ({fld}{via}); '
+                                 f'{"introduced by" if level > 0 else "a rare name in the title of"} {cited}: {rule}, {ev}'
+                                 for name, fld, via, cited, rule, ev, level in
                                  zip(pairs["name"], pairs["field"], pairs["via"], pairs["cited"], pairs["rule"],
-                                     pairs["evidence"])])
+                                     pairs["evidence"], pairs["level"])])
     pairs = pairs.sort_values(["citing", "cited", "level", "label"], ascending=[True, True, False, True])
     out = pairs.groupby(["citing", "cited"], sort=True).agg(
-        evidence=("phrase", " ; ".join), concepts=("label", "; ".join),
+        evidence=("phrase", " ; ".join), concepts=("label", "; ".join), level=("level", "max"),
         in_title=("field", lambda f: any(x.startswith("title") for x in f))).reset_index()
     # the in-degree cap: citers naming it in their title first, then by id
     out = out.sort_values(["cited", "in_title", "citing"], ascending=[True, False, True])
