@@ -728,10 +728,15 @@ def inferred_citations(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: p
         ya = pd.to_numeric(pairs["citing"].map(years), errors="coerce")
         yb = pd.to_numeric(pairs["cited"].map(years), errors="coerce")
         earlier = (ya < yb).to_numpy(dtype=bool)
-        # a name many earlier papers wrote was not coined by this one
+        weak = (pd.to_numeric(pairs["level"]) <= 0).to_numpy(dtype=bool)
+        # a name many earlier papers wrote was not coined by this one; a title merely naming it (level 0)
+        # is no evidence once any earlier paper wrote it, and gives no direction within one year
         used_before = pd.Series(earlier).groupby(pairs["concept_id"].to_numpy()).sum()
-        stale = set(used_before[used_before > max_earlier_users].index)
-        pairs = pairs[~earlier & ~pairs["concept_id"].isin(stale).to_numpy()]
+        weak_concepts = set(pairs.loc[weak, "concept_id"])
+        stale = set(used_before[(used_before > max_earlier_users)
+                                | ((used_before > 0) & used_before.index.isin(weak_concepts))].index)
+        same_year = (ya == yb).to_numpy(dtype=bool)
+        pairs = pairs[~earlier & ~(weak & same_year) & ~pairs["concept_id"].isin(stale).to_numpy()]
     pairs = pairs[pairs["citing"] != pairs["cited"]]
     # a co-introducer of the same concept, or of a concept of the same name, does not cite the other for it
     co = set(zip(introductions["concept_id"], introductions["paper_id"]))
