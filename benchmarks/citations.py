@@ -21,8 +21,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import pandas as pd
-
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "arxiv-recent-cs" / "papers.jsonl"
 
 
@@ -60,16 +58,14 @@ def main(argv=None) -> int:
     inc = incidence(papers, mentions, concepts)
     vectors = paper_vectors(inc, concepts, term_incidence(papers)).vectors
     defaults = inspect.signature(analyse).parameters
-    similar, cut = similar_inferred(inferred, vectors, inc.paper_ids,
-                                    min_similarity=defaults["inferred_min_similarity"].default,
-                                    weak_rank=defaults["inferred_weak_rank"].default)
+    similar, _ = similar_inferred(inferred, vectors, inc.paper_ids,
+                                  min_similarity=defaults["inferred_min_similarity"].default)
     kept = inferred[similar]
     if args.edges_out is not None:
         kept[["citing", "cited", "level", "concepts", "evidence"]].to_csv(args.edges_out, index=False)
     in_degree = kept["cited"].value_counts()
     out = {"papers": len(papers), "introductions": len(introductions), "name_matches": len(inferred),
-           "kept_after_similarity": len(kept), "weak_dropped_as_not_nearest": cut["dropped_weak_as_not_nearest"],
-           "kept_weak": int((pd.to_numeric(kept["level"]) <= 0).sum()) if len(kept) else 0, "papers_cited": int(in_degree.size),
+           "kept_after_similarity": len(kept), "papers_cited": int(in_degree.size),
            "max_in_degree": int(in_degree.max()) if len(in_degree) else 0,
            "in_degree": {int(k): int(v) for k, v in in_degree.value_counts().sort_index().items()},
            "cap": report["max_citers"], "papers_capped_before_similarity": report["papers_capped"],

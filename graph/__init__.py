@@ -183,49 +183,16 @@ def _pair_cosine(V, ids, a, b) -> np.ndarray:
     return row_dots(V, pos.loc[list(map(str, a))].to_numpy(), pos.loc[list(map(str, b))].to_numpy())
 
 
-def similar_inferred(inf: pd.DataFrame, V, ids, *, min_similarity: float, weak_rank: int):
+def similar_inferred(inf: pd.DataFrame, V, ids, *, min_similarity: float):
     """Which inferred citations (:func:`inferred_citations` rows) the two papers' vectors bear out.
 
-    A name in common is not enough: the two papers' cosine (rows of ``V``, in the order of ``ids``)
-    must be at least ``min_similarity``; a pair whose only evidence is weak (level 0: a rare name
-    written in a title or an introducing sentence) must also be near neighbours, one among the
-    other's ``weak_rank`` nearest papers (:func:`_pair_rank`).
+    A name in common is not enough: the two papers must be about the same thing too, their
+    cosine (rows of ``V``, in the order of ``ids``) at least ``min_similarity``.
 
-    Returns the boolean mask and a report ``dropped_as_dissimilar`` (all dropped),
-    ``dropped_weak_as_not_nearest``, ``min_similarity``, ``weak_rank``.
+    Returns the boolean mask and a report ``dropped_as_dissimilar``, ``min_similarity``.
     """
     similar = _pair_cosine(V, ids, inf["citing"], inf["cited"]) >= min_similarity
-    weak = similar & (pd.to_numeric(inf["level"]).to_numpy() <= 0) if len(inf) else similar
-    dropped_weak = 0
-    if weak.any():
-        near = _pair_rank(V, ids, inf["citing"][weak], inf["cited"][weak]) <= weak_rank
-        dropped_weak = int((~near).sum())
-        similar[np.flatnonzero(weak)[~near]] = False
-    return similar, {"dropped_as_dissimilar": int((~similar).sum()), "dropped_weak_as_not_nearest": dropped_weak,
-                     "min_similarity": min_similarity, "weak_rank": weak_rank}
-
-
-def _pair_rank(V, ids, a, b) -> np.ndarray:
-    """For paper id pairs ``a[k], b[k]``: how near they are to each other among all papers by the cosine
-    of the rows of ``V`` — 1 when one is the other's nearest paper, 2 when second nearest (the better of
-    the two ways round; ties count against the pair)."""
-    if len(a) == 0:
-        return np.zeros(0, dtype=np.int64)
-    pos = pd.Series(np.arange(len(ids)), index=pd.Index([str(x) for x in ids]))
-    ia, ib = pos.loc[list(map(str, a))].to_numpy(), pos.loc[list(map(str, b))].to_numpy()
-    rows = np.unique(np.concatenate([ia, ib]))
-    at = {int(r): k for k, r in enumerate(rows)}
-    S = (V[rows] @ V.T).tocsr()  # one sparse row of similarities per paper at an end of a pair
-
-    def rank(i, j):
-        row = S.getrow(at[int(i)])
-        own = row[0, j]
-        if own <= 0:
-            return len(ids)
-        others = row.data[(row.indices != i) & (row.indices != j)]
-        return 1 + int((others >= own).sum())
-
-    return np.array([min(rank(i, j), rank(j, i)) for i, j in zip(ia, ib)], dtype=np.int64)
+    return similar, {"dropped_as_dissimilar": int((~similar).sum()), "min_similarity": min_similarity}
 
 
 def _cluster_strength(G: nx.Graph, part: dict, nodes: list, weight: str = "weight") -> list[float]:
@@ -284,8 +251,7 @@ def analyse(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame
             concept_resolution: float | None = None, generic_weight: float = 0.1, max_df="auto",
             max_introducers: int = MAX_INTRODUCERS, jobs: int = 1, concept_weight: float = 1.0, use_terms: bool = True,
             min_cluster_size="auto", concept_min_papers: int = 2,
-            inferred_min_similarity: float = 0.15, inferred_weak_rank: int = 2, smooth_neighbours: int = 5,
-            smooth_weight: float = 0.6,
+            inferred_min_similarity: float = 0.15, smooth_neighbours: int = 5, smooth_weight: float = 0.6,
             centroid_steps: int = 1) -> GraphResult:
     """Build all graphs and analytics from the extract stage's tables.
 
@@ -315,10 +281,6 @@ def analyse(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame
     inferred_min_similarity : an inferred citation also needs the two papers' cosine (the
         paper representation's) to be at least this: on CiteSeer, at 0.15, 52 of 63 name
         matches stay and 28 of 28 real citations among them.
-    inferred_weak_rank : an inferred citation on weak evidence alone (level 0 of
-        :func:`concept_introductions`: a title writing a rare coined name) also needs one paper
-        among the other's ``inferred_weak_rank`` nearest papers (:func:`similar_inferred`); 0
-        keeps none.  CiteSeer: 2 → 121 inferred, 65 real (53.7 %); 1 → 102, 56; 0 → 72, 42.
     smooth_neighbours, smooth_weight : neighbour smoothing of the paper links
         (:func:`conceptgraph.graph.build.smoothed_edges`): each paper's vector moves towards
         its ``smooth_neighbours`` nearest papers' by ``smooth_weight``; 0 neighbours links
@@ -367,7 +329,6 @@ def analyse(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame
                   generic_weight=generic_weight, max_df=max_df, max_introducers=max_introducers,
                   concept_weight=concept_weight, use_terms=use_terms, min_cluster_size=min_cluster_size,
                   concept_min_papers=concept_min_papers, inferred_min_similarity=inferred_min_similarity,
-                  inferred_weak_rank=inferred_weak_rank,
                   smooth_neighbours=smooth_neighbours, smooth_weight=smooth_weight, centroid_steps=centroid_steps)
     inc = incidence(papers, mentions, concepts)
     if "n_papers" not in concepts:
@@ -390,8 +351,7 @@ def analyse(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame
     if infer_citations:
         inf = inferred_citations(papers, mentions, concepts, introductions=introductions)
         inferred_report = inf.attrs.pop("report", {})
-        similar, cut = similar_inferred(inf, vectors.vectors, inc.paper_ids, min_similarity=inferred_min_similarity,
-                                        weak_rank=inferred_weak_rank)
+        similar, cut = similar_inferred(inf, vectors.vectors, inc.paper_ids, min_similarity=inferred_min_similarity)
         inferred_report.update(cut)
         inf = inf[similar]
         inferred_report["edges"] = int(len(inf))

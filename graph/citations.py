@@ -36,11 +36,6 @@ Inferred citations
     1. the same sentence pattern with a plain name, accepted only when the
        paper's title names the concept too and the name is not followed by a
        head noun ("we present a Gaussian Splatting method" names a kind of method);
-    0. weak: the title merely writes a coined name that at most ``max_weak_writers``
-       (:data:`MAX_WEAK_WRITERS`, 10) papers write ("Vision-Guided Navigation Using
-       SHOSLIF"). This is no introduction, and its citations say so ("a rare name in
-       the title of"); ``analyse`` keeps them only for near neighbours, and with years
-       only from a later year and when no earlier paper wrote the name.
 
     Whatever the evidence, only a *coined* name is introduced (:func:`is_coined`): one
     token that looks made up (capitals inside a word, an acronym, digits: DenseNet, U-Net,
@@ -67,14 +62,20 @@ Inferred citations
     Papers introducing the same concept, or concepts of the same name, do not cite each other for it.
 
     Measured on CiteSeer (3,129 papers with text, no years; ``benchmarks/links.py --only
-    citeseer``, with ``analyse``'s cuts): 121 inferred citations, 65 (53.7 %) of them real
-    citation pairs, 38 in the right direction; without level 0 (``inferred_weak_rank=0``) 72,
-    42 real (58.3 %).  Level 0 finds a series of papers on one system (the same group's
-    papers), not the name's origin: on 50,000 arXiv-recent abstracts its edges (67 of 546,
-    after the year rules; 276 of 755 without them) mostly point at names in use before
-    (QLDPC, PHQ-9, SHACL).  Any rare name in an introducing sentence as level 0 was tried
-    and left out: on arXiv-recent the sentence introduces another name ("we propose
-    LibraGen ... for S2V generation").
+    citeseer``, with ``analyse``'s similarity cut): 72 inferred citations, 42 (58.3 %) of them
+    real citation pairs.
+
+    A weaker "level 0" rule was tried and left out: a title merely writing a coined name that
+    at most 10 papers write ("Vision-Guided Navigation Using SHOSLIF"), kept only for near
+    neighbours and, with years, only from a later year and when no earlier paper wrote the
+    name.  On CiteSeer it added 49 inferred citations, 23 of them real (121, 65 real), but
+    it finds a series of one group's papers, not a name's origin: on 50,000 arXiv-recent
+    papers a judged random sample of 30 of its 67 edges was right on 3, and on none of them
+    because of the matched name (``benchmarks/inferred_judged_50k.tsv``; the strong rules
+    above: 20 of 30 right).  It also doubled this module's CPU time there (a count of the
+    papers writing each token).  Any rare name in an introducing sentence was tried too: on
+    arXiv-recent the sentence introduces another name ("we propose LibraGen ... for S2V
+    generation").
 """
 from __future__ import annotations
 
@@ -406,31 +407,10 @@ def _introduced_in_sentence(text: str, verb, spans):
 #: common use, introduced by none of them.
 MAX_INTRODUCERS = 3
 
-#: A title that merely writes a coined name introduces it when at most this many papers write the name
-#: (in title or abstract, as spelled) and none gives stronger evidence; 0 turns the rule off.
-MAX_WEAK_WRITERS = 10
-
-_WORD = re.compile(r"[\w.+^-]+")
-
-
 def _snippet(text: str, start: int, end: int, limit: int = 160) -> str:
     """The sentence ``text[start:end + 1]`` on one line, cut to ``limit`` characters."""
     snippet = " ".join(text[start:end + 1].split())
     return snippet if len(snippet) <= limit else snippet[:limit - 1] + "…"
-
-
-def _writer_counts(*fields) -> dict[str, int]:
-    """Papers writing each token (title and abstract together; a token as in :func:`is_coined`)."""
-    counts: dict[str, int] = defaultdict(int)
-    for texts in zip(*fields):
-        for tok in set().union(*map(_tokens, texts)):
-            counts[tok] += 1
-    return counts
-
-
-def _tokens(text: str) -> set[str]:
-    """The name-like tokens of a text, stripped of dots and hyphens at the ends ("U-Net." -> "U-Net")."""
-    return {m.group(0).strip(".-") for m in _WORD.finditer(text)}
 
 
 #: Concept types a paper can introduce (tasks and metrics are studied, rarely coined); "" = untyped.
@@ -439,16 +419,14 @@ INTRODUCIBLE_TYPES = ("method", "architecture", "dataset", "")
 
 def concept_introductions(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame, *,
                           max_introducers: int = MAX_INTRODUCERS, types=INTRODUCIBLE_TYPES,
-                          max_abstract_share: float = 0.05, max_weak_writers: int = MAX_WEAK_WRITERS) -> pd.DataFrame:
+                          max_abstract_share: float = 0.05) -> pd.DataFrame:
     """Which paper introduced which concept, with the evidence (rules in the module docstring).
 
     Returns
     -------
     DataFrame ``concept_id, label, paper_id, level, rule, evidence`` sorted by
     ``concept_id, paper_id``; level 3 (title names it), 2 (title subject or an
-    explicit "we introduce X (Y)" sentence), 1 ("we propose X" with X in the title),
-    0 (the title writes a coined name that at most ``max_weak_writers`` papers write,
-    title or abstract, as spelled; 0 turns it off).
+    explicit "we introduce X (Y)" sentence), 1 ("we propose X" with X in the title).
     Only concepts whose ``type`` is in ``types`` (None: any) can be introduced.
     An abstract sentence alone cannot introduce a concept named by more than
     ``max_abstract_share`` of the papers (at least 3): "we develop two novel
@@ -510,13 +488,6 @@ def concept_introductions(papers: pd.DataFrame, mentions: pd.DataFrame, concepts
                     seen.add(cid)
                     cands.append((cid, pid, 2, "title subject X ... system", f'title "{t}"', lead.group(0)))
 
-    writers = _writer_counts(titles.values(), abstracts.values()) if max_weak_writers else {}
-    weak_rule = f"a name at most {max_weak_writers} papers write"
-
-    def rare(name: str) -> bool:
-        """A coined name that at most ``max_weak_writers`` papers write (a plural "s" counted with it)."""
-        return is_coined(name) and writers.get(name, 0) + writers.get(name + "s", 0) <= max_weak_writers
-
     if mentions is not None and len(mentions):
         field = mentions["field"].to_numpy()
         mention_pids = mentions["paper_id"].astype(str).to_numpy(dtype=object)
@@ -562,16 +533,6 @@ def concept_introductions(papers: pd.DataFrame, mentions: pd.DataFrame, concepts
                 cands.append((cid, pid, level, rule,
                               f'abstract "{_snippet(text, verb.start(), _sentence_window(text, verb.end()))}"',
                               text[a:b]))
-
-    if max_weak_writers:
-        # level 0: the title writes a rare coined name ("Vision-Guided Navigation Using SHOSLIF")
-        for pid, title in titles.items():
-            t = " ".join(title.split())
-            for tok in sorted(_tokens(t)):
-                if rare(tok) and next(_written_at(t, tok), None) is not None:  # "HD$^2$-SSC" writes no "SSC"
-                    for cid in lex.get(name_key(tok), []):
-                        if cid not in generic and spelled_as(tok, cid):
-                            cands.append((cid, pid, 0, f"title writes X, {weak_rule}", f'title "{t}"', tok))
 
     cols = ["concept_id", "label", "paper_id", "level", "rule", "evidence", "name"]
     if not cands:
@@ -696,8 +657,7 @@ def inferred_citations(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: p
     the introducers); it counts only when its title or abstract contains one of the
     concept's coined names *as written* (case-sensitive, whole word: "VISION" is not
     "vision", "nnU-Net" is not "U-Net").  An introduction is dropped when more than
-    ``max_earlier_users`` papers of earlier years already wrote the name (weak, level-0
-    evidence: any paper, and it gives no direction within one year).  A paper cites
+    ``max_earlier_users`` papers of earlier years already wrote the name.  A paper cites
     no later paper.  No paper receives more than ``max_citers`` inferred citations (None:
     1 % of the papers, at least 10): citers that write the name in their title first, then
     by id; the cut is reported.
@@ -705,8 +665,8 @@ def inferred_citations(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: p
     Returns
     -------
     DataFrame ``citing, cited, kind ("inferred-citation"), evidence, concepts, level``,
-    one row per pair (several concepts joined; ``level`` the strongest introduction's, 0 =
-    weak evidence), sorted by ``citing, cited``.
+    one row per pair (several concepts joined; ``level`` the strongest introduction's,
+    :func:`concept_introductions`), sorted by ``citing, cited``.
     ``attrs["report"]``: edges, the cap, papers capped, edges dropped by the cap and
     the in-degree distribution (``{in-degree: papers}``).
 
@@ -749,15 +709,10 @@ def inferred_citations(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: p
         ya = pd.to_numeric(pairs["citing"].map(years), errors="coerce")
         yb = pd.to_numeric(pairs["cited"].map(years), errors="coerce")
         earlier = (ya < yb).to_numpy(dtype=bool)
-        weak = (pd.to_numeric(pairs["level"]) <= 0).to_numpy(dtype=bool)
-        # a name many earlier papers wrote was not coined by this one; a title merely naming it (level 0)
-        # is no evidence once any earlier paper wrote it, and gives no direction within one year
+        # a name many earlier papers wrote was not coined by this one
         used_before = pd.Series(earlier).groupby(pairs["concept_id"].to_numpy()).sum()
-        weak_concepts = set(pairs.loc[weak, "concept_id"])
-        stale = set(used_before[(used_before > max_earlier_users)
-                                | ((used_before > 0) & used_before.index.isin(weak_concepts))].index)
-        same_year = (ya == yb).to_numpy(dtype=bool)
-        pairs = pairs[~earlier & ~(weak & same_year) & ~pairs["concept_id"].isin(stale).to_numpy()]
+        stale = set(used_before[used_before > max_earlier_users].index)
+        pairs = pairs[~earlier & ~pairs["concept_id"].isin(stale).to_numpy()]
     pairs = pairs[pairs["citing"] != pairs["cited"]]
     # a co-introducer of the same concept, or of a concept of the same name, does not cite the other for it
     co = set(zip(introductions["concept_id"], introductions["paper_id"]))
@@ -767,12 +722,10 @@ def inferred_citations(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: p
                             for c, n, p in zip(pairs["concept_id"], pairs["name"], pairs["citing"])], dtype=bool)]
     if len(pairs) == 0:
         return empty()
-    # level 0 is no introduction, only the cited paper's title naming a rare name: the phrase says so
-    pairs = pairs.assign(phrase=[f'writes "{name}" ({fld}{via}); '
-                                 f'{"introduced by" if level > 0 else "a rare name in the title of"} {cited}: {rule}, {ev}'
-                                 for name, fld, via, cited, rule, ev, level in
+    pairs = pairs.assign(phrase=[f'writes "{name}" ({fld}{via}); introduced by {cited}: {rule}, {ev}'
+                                 for name, fld, via, cited, rule, ev in
                                  zip(pairs["name"], pairs["field"], pairs["via"], pairs["cited"], pairs["rule"],
-                                     pairs["evidence"], pairs["level"])])
+                                     pairs["evidence"])])
     pairs = pairs.sort_values(["citing", "cited", "level", "label"], ascending=[True, True, False, True])
     out = pairs.groupby(["citing", "cited"], sort=True).agg(
         evidence=("phrase", " ; ".join), concepts=("label", "; ".join), level=("level", "max"),

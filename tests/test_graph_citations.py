@@ -307,11 +307,11 @@ def test_a_title_naming_a_system_introduces_its_name():
     """"The PicSOM Retrieval System: ..." introduces PicSOM; "RDF Based Architecture for ..." does not RDF."""
     papers, mentions, concepts = _name_corpus("The ZorbSOM Retrieval System: Description and Evaluations", "", 2,
                                               name="ZorbSOM")
-    intro = concept_introductions(papers, mentions, concepts, max_weak_writers=0)
+    intro = concept_introductions(papers, mentions, concepts)
     assert intro[["paper_id", "level", "rule"]].values.tolist() == [["intro", 2, "title subject X ... system"]]
     papers, mentions, concepts = _name_corpus("ZORBF Based Architecture for Semantic Integration", "", 2,
                                               name="ZORBF")
-    assert len(concept_introductions(papers, mentions, concepts, max_weak_writers=0)) == 0
+    assert len(concept_introductions(papers, mentions, concepts)) == 0
 
 
 def test_papers_introducing_concepts_of_one_name_do_not_cite_each_other():
@@ -331,58 +331,3 @@ def test_papers_introducing_concepts_of_one_name_do_not_cite_each_other():
     assert sorted(zip(intro["concept_id"], intro["paper_id"])) == [("z1", "a"), ("z2", "b")]
     inf = inferred_citations(papers, mentions, concepts, introductions=intro)
     assert sorted(zip(inf["citing"], inf["cited"])) == [("c", "a"), ("c", "b")]  # c writes the name of both
-
-
-def test_a_title_writing_a_rare_name_is_weak_evidence():
-    """Level 0: "Vision-Guided Navigation Using SHOSLIF" names SHOSLIF, which few papers write; the citation
-    says it is no introduction, and a name more than ``max_weak_writers`` papers write gives none."""
-    papers, mentions, concepts = _name_corpus("Vision-guided navigation using ZHOSLIF", "", 3, name="ZHOSLIF")
-    intro = concept_introductions(papers, mentions, concepts, max_weak_writers=4)
-    assert intro[["paper_id", "level"]].values.tolist() == [["intro", 0]]
-    inf = inferred_citations(papers, mentions, concepts, introductions=intro)
-    assert sorted(inf["citing"]) == ["u0", "u1", "u2"] and (inf["level"] == 0).all()
-    assert inf["evidence"].str.contains('a rare name in the title of intro: title writes X').all()
-    assert not inf["evidence"].str.contains("introduced by").any()
-    assert len(concept_introductions(papers, mentions, concepts, max_weak_writers=3)) == 0  # 4 papers write it
-    assert len(concept_introductions(papers, mentions, concepts, max_weak_writers=0)) == 0
-    # stronger evidence elsewhere wins: a paper titled "ZHOSLIF: ..." is the introducer, the weak one a citer
-    papers.loc[papers["id"] == "u0", "title"] = "ZHOSLIF: a hierarchical optimal subspace learner"
-    intro = concept_introductions(papers, mentions, concepts, max_weak_writers=4)
-    assert intro[["paper_id", "level"]].values.tolist() == [["u0", 3]]
-
-
-def test_weak_citations_need_near_neighbours():
-    """``analyse``'s cut: every pair needs the cosine, a level-0 pair also to be among each other's nearest."""
-    import numpy as np
-    import scipy.sparse as sp
-
-    from conceptgraph.graph import _pair_rank, similar_inferred
-
-    # a's nearest papers: b, then c, then d; d's nearest: c
-    V = np.array([[1.0, 0.0, 0.0], [0.95, 0.31, 0.0], [0.8, 0.6, 0.0], [0.6, 0.7, 0.39]])
-    V = sp.csr_matrix(V / np.linalg.norm(V, axis=1, keepdims=True))
-    ids = ["a", "b", "c", "d"]
-    assert _pair_rank(V, ids, ["a", "a", "d", "b"], ["b", "d", "a", "a"]).tolist() == [1, 3, 3, 1]
-    inf = pd.DataFrame({"citing": ["a", "a", "d"], "cited": ["b", "d", "a"], "level": [0, 2, 0]})
-    keep, report = similar_inferred(inf, V, ids, min_similarity=0.15, weak_rank=2)
-    assert keep.tolist() == [True, True, False]  # the strong a -> d stays, the weak d -> a (3rd nearest) goes
-    assert report["dropped_weak_as_not_nearest"] == 1 and report["dropped_as_dissimilar"] == 1
-    assert similar_inferred(inf, V, ids, min_similarity=0.15, weak_rank=0)[0].tolist() == [False, True, False]
-    assert similar_inferred(inf, V, ids, min_similarity=0.99, weak_rank=2)[0].tolist() == [False, False, False]
-
-
-def test_weak_evidence_needs_an_earlier_year_when_years_are_known():
-    """A title merely naming a rare name gives no direction within one year, and none once an earlier paper
-    wrote the name; a "X: ..." title (level 3) keeps its citers of the same year."""
-    def years(intro_title, citer_years):
-        papers, mentions, concepts = _name_corpus(intro_title, "", len(citer_years), name="ZHOSLIF")
-        papers["year"] = pd.array([2020, *citer_years], dtype="Int64")
-        inf = inferred_citations(papers, mentions, concepts,
-                                 introductions=concept_introductions(papers, mentions, concepts, max_weak_writers=5))
-        return sorted(inf["citing"])
-
-    assert years("Navigation using ZHOSLIF", [2021, 2022]) == ["u0", "u1"]
-    assert years("Navigation using ZHOSLIF", [2020, 2022]) == ["u1"]  # same year: no direction
-    assert years("Navigation using ZHOSLIF", [2019, 2022]) == []  # an earlier paper wrote it
-    assert years("ZHOSLIF: navigation", [2020, 2022]) == ["u0", "u1"]
-    assert years("ZHOSLIF: navigation", [2019, 2022]) == ["u1"]  # one earlier user is allowed
