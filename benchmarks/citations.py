@@ -35,7 +35,7 @@ def main(argv=None) -> int:
     import conceptgraph
     from conceptgraph.extract.engine import extract_papers
     from conceptgraph.graph import _clean_inputs, analyse, incidence, paper_vectors, similar_inferred, term_incidence
-    from conceptgraph.graph.citations import concept_introductions, inferred_citations
+    from conceptgraph.graph.citations import _dated_earlier, concept_introductions, inferred_citations
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "papers.jsonl"
@@ -65,7 +65,9 @@ def main(argv=None) -> int:
         kept[["citing", "cited", "level", "concepts", "evidence"]].to_csv(args.edges_out, index=False)
     in_degree = kept["cited"].value_counts()
     out = {"papers": len(papers), "introductions": len(introductions), "name_matches": len(inferred),
-           "kept_after_similarity": len(kept), "papers_cited": int(in_degree.size),
+           "kept_after_similarity": len(kept),
+           "kept_citing_dated_before_cited": int(_dated_earlier(papers, kept["citing"], kept["cited"]).sum()),
+           "papers_cited": int(in_degree.size),
            "max_in_degree": int(in_degree.max()) if len(in_degree) else 0,
            "in_degree": {int(k): int(v) for k, v in in_degree.value_counts().sort_index().items()},
            "cap": report["max_citers"], "papers_capped_before_similarity": report["papers_capped"],

@@ -331,3 +331,25 @@ def test_papers_introducing_concepts_of_one_name_do_not_cite_each_other():
     assert sorted(zip(intro["concept_id"], intro["paper_id"])) == [("z1", "a"), ("z2", "b")]
     inf = inferred_citations(papers, mentions, concepts, introductions=intro)
     assert sorted(zip(inf["citing"], inf["cited"])) == [("c", "a"), ("c", "b")]  # c writes the name of both
+
+
+def test_a_paper_cites_no_paper_dated_later():
+    """Within one year the dates decide (arXiv-recent has both): a paper dated before the introducer does not
+    cite it; a paper without a date falls back to its year; without dates the years alone decide."""
+    papers, mentions, concepts = _name_corpus("ZHOSLIF: a hierarchical optimal subspace learner", "", 3,
+                                              name="ZHOSLIF")
+    papers["year"] = pd.array([2025, 2025, 2025, 2025], dtype="Int64")
+    papers["date"] = ["2025-05-10", "2025-05-09", "2025-06-01", None]
+
+    def citers(papers):
+        return sorted(inferred_citations(papers, mentions, concepts)["citing"])
+
+    assert citers(papers) == ["u1", "u2"]  # u0 is dated a day before the introducer
+    assert citers(papers.drop(columns="date")) == ["u0", "u1", "u2"]  # one year: no direction known
+    assert citers(papers.drop(columns="year")) == ["u1", "u2"]  # dates without years
+    papers.loc[0, "date"] = None
+    assert citers(papers) == ["u0", "u1", "u2"]  # the introducer undated: the years, which tell nothing
+    # when the two disagree, the dates win: by its year u0 would be later
+    papers["year"] = pd.array([2024, 2025, 2025, 2025], dtype="Int64")
+    papers["date"] = ["2025-01-02", "2025-01-01", "2025-02-01", None]
+    assert citers(papers) == ["u1", "u2"]
