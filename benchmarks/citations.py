@@ -29,12 +29,13 @@ def main(argv=None) -> int:
     parser.add_argument("--first", type=int, default=5000, help="lines of the corpus to use")
     parser.add_argument("--cache-dir", type=Path, help="keep extraction results here between runs")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--edges-out", type=Path, help="write the kept inferred citations here (CSV) to read them")
     args = parser.parse_args(argv)
 
     import conceptgraph
     from conceptgraph.extract.engine import extract_papers
-    from conceptgraph.graph import _clean_inputs, _pair_cosine, analyse, incidence, paper_vectors, term_incidence
-    from conceptgraph.graph.citations import concept_introductions, inferred_citations
+    from conceptgraph.graph import _clean_inputs, analyse, incidence, paper_vectors, similar_inferred, term_incidence
+    from conceptgraph.graph.citations import _dated_earlier, concept_introductions, inferred_citations
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "papers.jsonl"
@@ -56,11 +57,17 @@ def main(argv=None) -> int:
     report = inferred.attrs["report"]
     inc = incidence(papers, mentions, concepts)
     vectors = paper_vectors(inc, concepts, term_incidence(papers)).vectors
-    min_similarity = inspect.signature(analyse).parameters["inferred_min_similarity"].default
-    kept = inferred[_pair_cosine(vectors, inc.paper_ids, inferred["citing"], inferred["cited"]) >= min_similarity]
+    defaults = inspect.signature(analyse).parameters
+    similar, _ = similar_inferred(inferred, vectors, inc.paper_ids,
+                                  min_similarity=defaults["inferred_min_similarity"].default)
+    kept = inferred[similar]
+    if args.edges_out is not None:
+        kept[["citing", "cited", "level", "concepts", "evidence"]].to_csv(args.edges_out, index=False)
     in_degree = kept["cited"].value_counts()
     out = {"papers": len(papers), "introductions": len(introductions), "name_matches": len(inferred),
-           "kept_after_similarity": len(kept), "papers_cited": int(in_degree.size),
+           "kept_after_similarity": len(kept),
+           "kept_citing_dated_before_cited": int(_dated_earlier(papers, kept["citing"], kept["cited"]).sum()),
+           "papers_cited": int(in_degree.size),
            "max_in_degree": int(in_degree.max()) if len(in_degree) else 0,
            "in_degree": {int(k): int(v) for k, v in in_degree.value_counts().sort_index().items()},
            "cap": report["max_citers"], "papers_capped_before_similarity": report["papers_capped"],

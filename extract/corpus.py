@@ -18,7 +18,7 @@ from .readers import MAX_TEXT_CHARS, Citation, InputError, Skip, expand_inputs, 
 from .readers.core import author_key
 
 PAPER_COLUMNS = ["id", "title", "abstract", "year", "lang", "doi", "source_file", "source_line",
-                 "references", "cited_by", "merged_from", "first_author"]
+                 "references", "cited_by", "merged_from", "first_author", "date"]
 
 
 def sample_corpus() -> Path:
@@ -157,7 +157,7 @@ class _Corpus:
         index = self.find_duplicate(rec, *keys, norm_title) if self.merge_duplicates else None
         if index is not None:
             kept = self.papers[index]
-            for field in ("title", "abstract", "year", "doi", "references", "cited_by", "first_author"):
+            for field in ("title", "abstract", "year", "date", "doi", "references", "cited_by", "first_author"):
                 if not kept[field] and rec[field]:
                     kept[field] = rec[field]
             if rec["references"] and kept["references"] is not rec["references"]:
@@ -250,7 +250,10 @@ def load(inputs: Iterable[str | Path] | str | Path | None = None, format: str | 
     Returns
     -------
     DataFrame with columns ``id, title, abstract, year, lang, doi, source_file,
-    source_line, references, cited_by, merged_from, first_author``, one row per distinct paper.
+    source_line, references, cited_by, merged_from, first_author, date``, one row per distinct paper;
+    ``date`` is the publication date as an ISO string ("2025-05-23") where the source gives a whole
+    one (JSON "date"/"published" keys and columns of those names, OpenAlex ``publication_date``,
+    Semantic Scholar ``publicationDate``, arXiv's first version, CSL-JSON and BibTeX dates), else empty.
     A two-column ``citing,cited`` table (a citation edge list) puts its links
     onto the papers' ``references`` (or ``cited_by`` when only the cited paper
     is in the corpus); its counts are links: kept, merged (given twice) and

@@ -183,6 +183,18 @@ def _pair_cosine(V, ids, a, b) -> np.ndarray:
     return row_dots(V, pos.loc[list(map(str, a))].to_numpy(), pos.loc[list(map(str, b))].to_numpy())
 
 
+def similar_inferred(inf: pd.DataFrame, V, ids, *, min_similarity: float):
+    """Which inferred citations (:func:`inferred_citations` rows) the two papers' vectors bear out.
+
+    A name in common is not enough: the two papers must be about the same thing too, their
+    cosine (rows of ``V``, in the order of ``ids``) at least ``min_similarity``.
+
+    Returns the boolean mask and a report ``dropped_as_dissimilar``, ``min_similarity``.
+    """
+    similar = _pair_cosine(V, ids, inf["citing"], inf["cited"]) >= min_similarity
+    return similar, {"dropped_as_dissimilar": int((~similar).sum()), "min_similarity": min_similarity}
+
+
 def _cluster_strength(G: nx.Graph, part: dict, nodes: list, weight: str = "weight") -> list[float]:
     """Each node's link weight to nodes of its own cluster: its centrality within the cluster."""
     strength = dict.fromkeys(nodes, 0.0)
@@ -339,10 +351,8 @@ def analyse(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame
     if infer_citations:
         inf = inferred_citations(papers, mentions, concepts, introductions=introductions)
         inferred_report = inf.attrs.pop("report", {})
-        # a name in common is not enough: the two papers must be about the same thing too
-        similar = _pair_cosine(vectors.vectors, inc.paper_ids, inf["citing"], inf["cited"]) >= inferred_min_similarity
-        inferred_report["dropped_as_dissimilar"] = int((~similar).sum())
-        inferred_report["min_similarity"] = inferred_min_similarity
+        similar, cut = similar_inferred(inf, vectors.vectors, inc.paper_ids, min_similarity=inferred_min_similarity)
+        inferred_report.update(cut)
         inf = inf[similar]
         inferred_report["edges"] = int(len(inf))
         inferred_report["in_degree"] = {int(k): int(v) for k, v in

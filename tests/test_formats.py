@@ -186,6 +186,26 @@ def test_openalex_fields():
     assert papers.loc["W1686810756", "abstract"] == ""  # abstract_inverted_index: null
 
 
+def test_publication_dates_are_kept_where_the_source_gives_a_whole_one(tmp_path):
+    """``date``: an ISO string from JSON "date"/"published" keys, OpenAlex ``publication_date``, arXiv's
+    first version, CSL ``date-parts``; None when the source gives a year or month only, or nothing."""
+    openalex = load(FIXTURES / "openalex_works.jsonl").set_index("id")
+    assert openalex.loc["W2194775991", "date"] == "2016-06-01"
+    arxiv = load(FIXTURES / "arxiv-metadata-oai-snapshot.json").set_index("id")
+    assert arxiv.loc["1706.03762", "date"] == "2017-06-12"  # "Mon, 12 Jun 2017 17:57:34 GMT", version 1
+    assert load(FIXTURES / "zotero.json")["date"].isna().all()  # [[2017, 12]] and [["2014"]]: no day
+    path = tmp_path / "papers.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in [
+        {"id": "a", "title": "Alpha", "abstract": "One.", "year": 2025, "date": "2025-05-23"},
+        {"id": "b", "title": "Beta", "abstract": "Two.", "published": "2024-12-31T23:59:59Z"},
+        {"id": "c", "title": "Gamma", "abstract": "Three.", "date": "2025-05"},
+        {"id": "d", "title": "Delta", "abstract": "Four.", "year": 2020}]) + "\n", encoding="utf-8")
+    papers = load(path).set_index("id")
+    assert papers["date"].fillna("").tolist() == ["2025-05-23", "2024-12-31", "", ""]
+    assert papers["year"].tolist() == [2025, 2024, 2025, 2020]
+    assert load(FIXTURES / "scopus.csv")["date"].isna().all()  # a year column only
+
+
 def test_rebuild_abstract_ignores_malformed_positions():
     assert rebuild_abstract({"b": [1], "a": [0], "bad": ["x", -1, 10**12, True, None]}) == "a b"
     assert rebuild_abstract({"a": 0, "b": [2]}) == "a b"

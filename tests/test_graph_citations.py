@@ -258,3 +258,98 @@ def test_a_title_spelling_out_initials_introduces_nothing():
     assert len(concept_introductions(papers, mentions, concepts)) == 0
     papers, mentions, concepts = _name_corpus("LiDAS: Lighting-driven Dynamic Active Sensing", "", 2, name="LiDA")
     assert len(concept_introductions(papers, mentions, concepts)) == 0  # an upper-case "S" makes no plural
+
+
+def test_the_name_of_a_described_system_is_introduced():
+    """"This paper described the THISL spoken document retrieval system ..." (CiteSeer) introduces THISL,
+    also when the extractor's mention is the whole phrase; an indefinite "an SQL extension" still is no name."""
+    text = "This paper described the ZORBQ spoken document retrieval system for broadcast news."
+    papers = pd.DataFrame({"id": ["intro", "u"], "title": ["Broadcast news retrieval", "Speaker tracking"],
+                           "abstract": [text, "We add speaker tracking to ZORBQ."]})
+    phrase = "ZORBQ spoken document retrieval system"
+    at, used = text.find(phrase), papers.at[1, "abstract"].find("ZORBQ")
+    mentions = pd.DataFrame([("intro", "abstract", at, at + len(phrase), phrase, "method", "phrase"),
+                             ("u", "abstract", used, used + 5, "ZORBQ", "method", "zorbq")],
+                            columns=["paper_id", "field", "start", "end", "text", "type", "concept_id"])
+    concepts = pd.DataFrame({"concept_id": ["phrase", "zorbq"], "label": [phrase, "ZORBQ"], "type": "method",
+                             "aliases": [[], []], "generic": False})
+    intro = concept_introductions(papers, mentions, concepts)
+    assert intro[["concept_id", "paper_id", "level", "rule"]].values.tolist() == [
+        ["zorbq", "intro", 2, "we propose the X ... system"]]
+    assert list(zip(*inferred_citations(papers, mentions, concepts)[["citing", "cited"]].T.values)) == [("u", "intro")]
+    # the name a mention of its own, the system's words not ("introduces the ZORBQ agent development system"),
+    # and "then" between the verb and the name ("We present then the ZORBQ system")
+    for abstract in ("This article introduces the ZORBQ agent development system which combines BDI and FIPA.",
+                     "We present then the ZORBQ system which solves analogies."):
+        papers, mentions, concepts = _name_corpus("Agents", abstract, 2, name="ZORBQ")
+        assert concept_introductions(papers, mentions, concepts)["rule"].tolist() == ["we propose the X ... system"]
+    papers, mentions, concepts = _name_corpus("Agents", "We present an ZORBQ extension for agents.", 2, name="ZORBQ")
+    assert len(concept_introductions(papers, mentions, concepts)) == 0
+
+
+def test_an_acronym_in_apposition_or_after_its_description_is_introduced():
+    """"This paper presents PESKI, a probabilistic expert system ..." and "The paper presents a neural network
+    architecture (MAXSON) ..." (CiteSeer): an all-capital name is introduced without the title's help."""
+    for abstract, rule in (("This paper presents PESKQ, a probabilistic expert system environment.",
+                            "we propose X, a ..."),
+                           ("The paper presents a neural network architecture (PESKQ) based on second-order "
+                            "connections.", "we propose a ... system (X)")):
+        papers, mentions, concepts = _name_corpus("Expert systems", abstract, 2, name="PESKQ")
+        intro = concept_introductions(papers, mentions, concepts)
+        assert intro[["paper_id", "level", "rule"]].values.tolist() == [["intro", 2, rule]], abstract
+    # what a paper merely uses is not introduced: "we present results on PESKQ, a benchmark"
+    papers, mentions, concepts = _name_corpus("Expert systems", "We present results on PESKQ, a benchmark.", 2,
+                                              name="PESKQ")
+    assert len(concept_introductions(papers, mentions, concepts)) == 0
+
+
+def test_a_title_naming_a_system_introduces_its_name():
+    """"The PicSOM Retrieval System: ..." introduces PicSOM; "RDF Based Architecture for ..." does not RDF."""
+    papers, mentions, concepts = _name_corpus("The ZorbSOM Retrieval System: Description and Evaluations", "", 2,
+                                              name="ZorbSOM")
+    intro = concept_introductions(papers, mentions, concepts)
+    assert intro[["paper_id", "level", "rule"]].values.tolist() == [["intro", 2, "title subject X ... system"]]
+    papers, mentions, concepts = _name_corpus("ZORBF Based Architecture for Semantic Integration", "", 2,
+                                              name="ZORBF")
+    assert len(concept_introductions(papers, mentions, concepts)) == 0
+
+
+def test_papers_introducing_concepts_of_one_name_do_not_cite_each_other():
+    """Two concepts named "MAXSON" (the extractor's two phrases), each introduced by one paper: no citation
+    either way, as between co-introducers of one concept."""
+    abstracts = ["The paper presents a neural network architecture (ZAXSON) for goals.",
+                 "The paper presents a neural network architecture (ZAXSON) for evolving goals.",
+                 "We evolve ZAXSON agents."]
+    papers = pd.DataFrame({"id": ["a", "b", "c"], "title": ["Goals", "Evolving goals", "Evolution"],
+                           "abstract": abstracts})
+    rows = [(pid, "abstract", text.find("ZAXSON"), text.find("ZAXSON") + 6, "ZAXSON", "architecture", cid)
+            for pid, text, cid in zip(papers["id"], abstracts, ["z1", "z2", "z1"])]
+    mentions = pd.DataFrame(rows, columns=["paper_id", "field", "start", "end", "text", "type", "concept_id"])
+    concepts = pd.DataFrame({"concept_id": ["z1", "z2"], "label": ["ZAXSON", "ZAXSON"], "type": "architecture",
+                             "aliases": [[], []], "generic": False})
+    intro = concept_introductions(papers, mentions, concepts)
+    assert sorted(zip(intro["concept_id"], intro["paper_id"])) == [("z1", "a"), ("z2", "b")]
+    inf = inferred_citations(papers, mentions, concepts, introductions=intro)
+    assert sorted(zip(inf["citing"], inf["cited"])) == [("c", "a"), ("c", "b")]  # c writes the name of both
+
+
+def test_a_paper_cites_no_paper_dated_later():
+    """Within one year the dates decide (arXiv-recent has both): a paper dated before the introducer does not
+    cite it; a paper without a date falls back to its year; without dates the years alone decide."""
+    papers, mentions, concepts = _name_corpus("ZHOSLIF: a hierarchical optimal subspace learner", "", 3,
+                                              name="ZHOSLIF")
+    papers["year"] = pd.array([2025, 2025, 2025, 2025], dtype="Int64")
+    papers["date"] = ["2025-05-10", "2025-05-09", "2025-06-01", None]
+
+    def citers(papers):
+        return sorted(inferred_citations(papers, mentions, concepts)["citing"])
+
+    assert citers(papers) == ["u1", "u2"]  # u0 is dated a day before the introducer
+    assert citers(papers.drop(columns="date")) == ["u0", "u1", "u2"]  # one year: no direction known
+    assert citers(papers.drop(columns="year")) == ["u1", "u2"]  # dates without years
+    papers.loc[0, "date"] = None
+    assert citers(papers) == ["u0", "u1", "u2"]  # the introducer undated: the years, which tell nothing
+    # when the two disagree, the dates win: by its year u0 would be later
+    papers["year"] = pd.array([2024, 2025, 2025, 2025], dtype="Int64")
+    papers["date"] = ["2025-01-02", "2025-01-01", "2025-02-01", None]
+    assert citers(papers) == ["u1", "u2"]

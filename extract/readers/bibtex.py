@@ -67,7 +67,8 @@ def _bibtex_entry(entry, source: Source) -> dict | Skip:
             break
     year = fields.get("year") or fields.get("date")
     return record(source, line, id=text_value(entry.key).strip() or None, title=title, abstract=abstract,
-                  year=_bibtex_value(year) if year else None, doi=_bibtex_value(fields.get("doi")),
+                  year=_bibtex_value(year) if year else None,
+                  date=_bibtex_value(fields["date"]) if fields.get("date") else None, doi=_bibtex_value(fields.get("doi")),
                   references=references, first_author=clean_space(_bibtex_value(fields.get("author"))))
 
 

@@ -7,6 +7,8 @@ and raises nothing but :class:`InputError` (a file that cannot be read at all).
 """
 from __future__ import annotations
 
+import datetime
+import email.utils
 import html
 import json
 import re
@@ -15,10 +17,11 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-RECORD_FIELDS = ("id", "title", "abstract", "year", "doi", "references", "cited_by", "first_author",
+RECORD_FIELDS = ("id", "title", "abstract", "year", "date", "doi", "references", "cited_by", "first_author",
                  "source_file", "source_line", "year_raw")
 # ``year_raw`` is the year value as given (one line), so that the load report can
 # count records whose year is malformed ("in press", "n.d.") apart from missing ones.
+# ``date`` is the publication date as an ISO string ("2025-05-23") when the source gives a whole one.
 # ``first_author`` is the first author's family name: duplicates by title must agree on it.
 
 # Records longer than this (title + abstract, in characters) are skipped with
@@ -118,6 +121,44 @@ def parse_year(value) -> int | None:
         return int(match.group(1))
     compact = re.fullmatch(r"\s*(1[89]\d\d|20\d\d)\d{4}\s*", text)  # 20190501
     return int(compact.group(1)) if compact else None
+
+
+_ISO_DATE = re.compile(r"\s*(\d{4})-(\d\d)-(\d\d)(?:$|[T\s])")
+
+
+def parse_date(value) -> str | None:
+    """A whole publication date as an ISO string, or None: ISO dates (a time after them is
+    dropped), e-mail dates (arXiv's "Mon, 2 Apr 2007 19:18:42 GMT") and ``[year, month, day]``
+    lists (CSL-JSON ``date-parts``); a year or a month alone is no date.
+
+    >>> parse_date("2025-05-23"), parse_date("2025-05-23T17:59:59Z"), parse_date("Mon, 2 Apr 2007 19:18:42 GMT")
+    ('2025-05-23', '2025-05-23', '2007-04-02')
+    >>> parse_date([2019, 5, 1]), parse_date(2019), parse_date("2019-05"), parse_date("2019-02-30")
+    ('2019-05-01', None, None, None)
+    """
+    if isinstance(value, list):
+        parts = [int(x) if isinstance(x, str) and x.strip().isdigit() else x for x in value]
+    elif isinstance(value, str):
+        match = _ISO_DATE.match(value)
+        if match:
+            parts = [int(x) for x in match.groups()]
+        elif "," in value:
+            try:
+                stamp = email.utils.parsedate_to_datetime(value)
+            except (TypeError, ValueError, IndexError, OverflowError):
+                return None
+            parts = [stamp.year, stamp.month, stamp.day]
+        else:
+            return None
+    else:
+        return None
+    if len(parts) != 3 or not all(isinstance(x, int) and not isinstance(x, bool) for x in parts):
+        return None
+    try:
+        day = datetime.date(*parts)
+    except (ValueError, OverflowError):
+        return None
+    return day.isoformat() if 1800 <= day.year <= 2100 else None
 
 
 def clean_doi(value) -> str | None:
@@ -256,7 +297,8 @@ def record(source: Source, line: int, **fields) -> dict:
     """A raw record with every field of :data:`RECORD_FIELDS` present.
 
     ``year`` may be given as found (a number, "2019a", a date, "in press"):
-    it is parsed here, and the raw value kept in ``year_raw``; ``doi`` loses
+    it is parsed here, and the raw value kept in ``year_raw``; ``date`` is
+    :func:`parse_date` of the given date; ``doi`` loses
     its resolver prefix; ``first_author`` may be the whole author field.
     Titles and abstracts lose publishers' markup; abstracts lose appended
     copyright statements.
@@ -274,6 +316,7 @@ def record(source: Source, line: int, **fields) -> dict:
     if year is not None:
         rec["year"] = parse_year(year)
         rec["year_raw"] = one_line(year, 100) or None
+    rec["date"] = parse_date(rec["date"])
     rec["doi"] = clean_doi(rec["doi"])
     rec["first_author"] = first_author_name(rec["first_author"])
     rec["title"] = strip_markup(rec["title"] or "")

@@ -252,7 +252,7 @@ def openalex_record(row: dict, source: Source, line: int) -> dict | Skip:
     author = (_first_item(row.get("authorships")) or {}).get("author")
     first_author = _last_word_author(author.get("display_name")) if isinstance(author, dict) else None
     return record(source, line, id=openalex_id(row.get("id")), title=title, abstract=abstract,
-                  year=row.get("publication_year") or row.get("publication_date"),
+                  year=row.get("publication_year") or row.get("publication_date"), date=row.get("publication_date"),
                   doi=row.get("doi"), references=_openalex_ids(row.get("referenced_works")),
                   first_author=first_author)
 
@@ -266,7 +266,7 @@ def is_arxiv(row: dict) -> bool:
 @_flavour("arxiv", is_arxiv)
 def arxiv_record(row: dict, source: Source, line: int) -> dict | Skip:
     """An arXiv metadata snapshot line: id, title, abstract (hard line breaks
-    joined), year of the first version (``update_date`` when there is none), doi."""
+    joined), year of the first version (``update_date`` when there is none), its date, doi."""
     title = clean_space(text_value(row.get("title")))
     abstract = clean_space(text_value(row.get("abstract")))
     skip = usable(source, line, title, abstract)
@@ -278,7 +278,8 @@ def arxiv_record(row: dict, source: Source, line: int) -> dict | Skip:
     family = _first_item(_first_item(row.get("authors_parsed"), list), str)
     first_author = family or _last_word_author(re.split(r",| and ", text_value(row.get("authors")))[0])
     return record(source, line, id=text_value(row.get("id")).strip() or None, title=title, abstract=abstract,
-                  year=year, doi=doi[0] if doi else None, first_author=first_author)
+                  year=year, date=(_first_item(row.get("versions")) or {}).get("created"),
+                  doi=doi[0] if doi else None, first_author=first_author)
 
 
 # ---------------------------------------------------------------- Semantic Scholar
@@ -304,6 +305,7 @@ def s2_record(row: dict, source: Source, line: int) -> dict | Skip:
     first = _first_item(row.get("authors"), (dict, str))
     return record(source, line, id=rec_id or None, title=title, abstract=abstract,
                   year=row.get("year") or row.get("publicationDate") or row.get("publicationdate"),
+                  date=row.get("publicationDate") or row.get("publicationdate"),
                   doi=doi or row.get("doi"),
                   references=as_list(row.get("references") if "references" in row else row.get("outCitations")),
                   cited_by=as_list(row.get("citations") if "citations" in row else row.get("inCitations")),
@@ -314,6 +316,11 @@ def s2_record(row: dict, source: Source, line: int) -> dict | Skip:
 
 def is_csl_json(row: dict) -> bool:
     return any(isinstance(row.get(key), dict) and "date-parts" in row[key] for key in ("issued", "published"))
+
+
+def _date_parts(value):
+    parts = value.get("date-parts") if isinstance(value, dict) else None
+    return parts[0] if isinstance(parts, list) and parts and isinstance(parts[0], list) else None
 
 
 def _date_parts_year(value):
@@ -334,5 +341,6 @@ def csl_record(row: dict, source: Source, line: int) -> dict | Skip:
     first = _first_item(row.get("author")) or {}
     return record(source, line, id=text_value(row.get("id")).strip() or None, title=title, abstract=abstract,
                   year=_date_parts_year(row.get("issued")) or _date_parts_year(row.get("published")),
+                  date=_date_parts(row.get("issued")) or _date_parts(row.get("published")),
                   doi=row.get("DOI") or row.get("doi"),
                   first_author=text_value(first.get("family")) or _last_word_author(first.get("literal")))

@@ -19,6 +19,8 @@ FIELD_ALIASES = {
                  "description", "paperabstract"),
     "year": ("year", "py", "publication_year", "publication year", "pubyear", "pub_year", "date",
              "publication_date", "publication date", "date published", "published", "pubdate"),
+    "date": ("date", "published", "publication_date", "publication date", "date published", "pubdate",
+             "publicationdate"),
     "doi": ("doi", "di"),
     "references": ("references", "reference", "refs", "cited", "cites", "cr", "referenced_works",
                    "outbound_citations", "outcitations"),
@@ -68,5 +70,5 @@ def record_from_mapping(row: dict, fields: dict[str, str], source: Source, line:
     if isinstance(authors, list) and authors and isinstance(authors[0], dict):  # [{"name": ...}]
         authors = text_value(authors[0].get("name") or authors[0].get("display_name"))
     return record(source, line, id=rec_id or None, title=title, abstract=abstract, year=get("year"),
-                  doi=get("doi"), references=as_list(get("references")),
+                  date=get("date"), doi=get("doi"), references=as_list(get("references")),
                   cited_by=as_list(get("cited_by")), first_author=authors)
