@@ -927,6 +927,30 @@ def test_sigint_at_any_moment_exits_130_without_traceback(tmp_path):
     assert not list(tmp_path.glob(".out.staging-*"))
 
 
+_INTERRUPT_THROUGH_PYRUN = """
+import ctypes, sys
+sys.argv[0] = "conceptgraph"  # run as the program
+from conceptgraph import cli
+run = ctypes.pythonapi.PyRun_String
+run.restype = ctypes.py_object
+run.argtypes = [ctypes.c_char_p, ctypes.c_int, ctypes.py_object, ctypes.py_object]
+def interrupted_inside_pyrun(argv):  # as a Ctrl-C while an extension module runs code via PyRun_String
+    run(b"raise KeyboardInterrupt", 257, {}, {})  # 257: Py_file_input
+cli._main = interrupted_inside_pyrun
+raise SystemExit(cli.main([]))
+"""
+
+
+def test_an_interrupt_inside_pyrun_code_still_exits_130(tmp_path):
+    """CPython run with ``-m`` ends a process by SIGINT (exit -2, whatever SystemExit says) once a
+    KeyboardInterrupt has gone through code run by PyRun_String; seen in 3 of 40 SIGTERMs during a build."""
+    (tmp_path / "interrupted_program.py").write_text(_INTERRUPT_THROUGH_PYRUN, encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(tmp_path), *sys.path]))
+    proc = subprocess.run([sys.executable, "-m", "interrupted_program"], capture_output=True, text=True,
+                          timeout=120, env=env)
+    assert (proc.returncode, proc.stderr.strip().splitlines()) == (130, ["conceptgraph: interrupted"])
+
+
 @needs_pipeline
 def test_sigterm_is_handled_like_ctrl_c(tmp_path):
     """SIGTERM (``kill``, a batch system's time limit) at start-up, in extraction (one process or two),
