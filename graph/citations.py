@@ -417,6 +417,7 @@ def _introduced_in_sentence(text: str, verb, spans):
 #: common use, introduced by none of them.
 MAX_INTRODUCERS = 3
 
+
 def _snippet(text: str, start: int, end: int, limit: int = 160) -> str:
     """The sentence ``text[start:end + 1]`` on one line, cut to ``limit`` characters."""
     snippet = " ".join(text[start:end + 1].split())
@@ -751,7 +752,8 @@ def inferred_citations(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: p
                                      pairs["evidence"])])
     pairs = pairs.sort_values(["citing", "cited", "level", "label"], ascending=[True, True, False, True])
     out = pairs.groupby(["citing", "cited"], sort=True).agg(
-        evidence=("phrase", " ; ".join), concepts=("label", "; ".join), level=("level", "max"),
+        evidence=("phrase", " ; ".join), concepts=("label", lambda s: "; ".join(dict.fromkeys(s))),
+        level=("level", "max"),
         in_title=("field", lambda f: any(x.startswith("title") for x in f))).reset_index()
     # the in-degree cap: citers naming it in their title first, then by id
     out = out.sort_values(["cited", "in_title", "citing"], ascending=[True, False, True])

@@ -319,14 +319,15 @@ def is_csl_json(row: dict) -> bool:
 
 
 def _date_parts(value):
+    """The first ``[year, month, day]`` list of a CSL date (None when it has none)."""
     parts = value.get("date-parts") if isinstance(value, dict) else None
     return parts[0] if isinstance(parts, list) and parts and isinstance(parts[0], list) else None
 
 
 def _date_parts_year(value):
-    parts = value.get("date-parts") if isinstance(value, dict) else None
-    if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]:
-        return parts[0][0]
+    parts = _date_parts(value)
+    if parts:
+        return parts[0]
     return value.get("raw") if isinstance(value, dict) else None
 
 
