@@ -31,7 +31,8 @@ PAPERS_CSV_COLUMNS = ["id", "title", "year", "lang", "source_file", "source_line
 MENTIONS_CSV_COLUMNS = ["paper_id", "field", "start", "end", "text", "type", "concept_id"]
 CONCEPTS_CSV_COLUMNS = ["concept_id", "label", "type", "aliases", "generic", "n_papers", "n_mentions",
                         "degree", "weighted_degree", "pagerank", "betweenness", "eigenvector", "rank",
-                        "cluster", "cluster_label", "first_year", "last_year", "mean_year", "counts_by_year"]
+                        "cluster", "cluster_label", "first_year", "last_year", "mean_year", "counts_by_year",
+                        "in_concept_graph"]
 PAPER_EDGES_CSV_COLUMNS = ["source", "target", "weight", "kind", "shared_concepts"]
 #: Node attributes of the paper graph that ``graph.graphml`` leaves out (``papers.csv`` has them).
 GRAPHML_LEFT_OUT = ("abstract",)

@@ -214,7 +214,9 @@ def top_concepts(concepts: pd.DataFrame, type: str | None = None, n: int = 20, *
                  include_generic: bool = False) -> pd.DataFrame:
     """The ``n`` most central concepts, optionally of one ``type`` (method, dataset, architecture, ...).
 
-    Generic concepts ("deep neural network") are left out unless ``include_generic``.
+    Generic concepts ("deep neural network") are left out unless ``include_generic``, and so
+    are concepts outside the concept graph (``in_concept_graph`` False: named by too few
+    papers), whose centrality is 0 by construction.
 
     Examples
     --------
@@ -225,5 +227,7 @@ def top_concepts(concepts: pd.DataFrame, type: str | None = None, n: int = 20, *
         df = df[df["type"] == type]
     if not include_generic and "generic" in df:
         df = df[~df["generic"].fillna(False).astype(bool)]
+    if "in_concept_graph" in df:
+        df = df[df["in_concept_graph"].fillna(False).astype(bool)]
     df = df.sort_values([by, "concept_id"], ascending=[False, True]).head(n).reset_index(drop=True)
     return df

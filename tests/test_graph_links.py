@@ -4,7 +4,7 @@ from __future__ import annotations
 import networkx as nx
 import pandas as pd
 
-from conceptgraph.graph import analyse
+from conceptgraph.graph import analyse, top_concepts
 from conceptgraph.graph.centrality import betweenness_sources, concept_centrality
 from conceptgraph.graph.citations import inferred_citations, is_coined
 from conceptgraph.graph.communities import leiden, merge_small_clusters
@@ -140,6 +140,9 @@ def test_concept_graph_holds_concepts_of_two_papers_or_more():
     assert r.report["concept_graph"]["betweenness"].startswith("exact, on ")
     # singletons keep their mentions
     assert set(single["concept_id"]) <= set(mentions["concept_id"])
+    # and are no "top concepts": their centrality is 0 because they are left out
+    top = top_concepts(r.concepts, n=len(r.concepts), include_generic=True)
+    assert set(top["concept_id"]) == kept
 
 
 def test_betweenness_work_is_bounded_by_edges_too():

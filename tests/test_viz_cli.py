@@ -55,6 +55,20 @@ def test_centrality_ranks_from_one_by_the_measure_asked(build, tmp_path):
     assert [line.split()[0] for line in printed[1:4]] == ["1", "2", "3"]
 
 
+def test_centrality_lists_only_concepts_of_the_concept_graph(build, tmp_path):
+    import pandas as pd
+
+    concepts = pd.read_csv(build / "concepts.csv")
+    assert concepts["in_concept_graph"].dtype == bool
+    assert (concepts["in_concept_graph"] == (concepts["n_papers"] >= 2)).all()
+    assert (~concepts["in_concept_graph"]).any()  # the fixture has concepts of one paper
+    table = tmp_path / "all.csv"
+    run("centrality", "-o", build, "--top", "100000", "--csv", table)
+    listed = set(pd.read_csv(table)["concept_id"])
+    in_graph = concepts[concepts["in_concept_graph"] & ~concepts["generic"]]
+    assert listed == set(in_graph["concept_id"])
+
+
 def test_show_names_its_subject(build):
     paper = run("show", "t01", "-o", build).stdout.splitlines()[0]
     assert paper == "paper: Kernel methods for retinal image segmentation (t01, 2010)"
