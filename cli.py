@@ -23,11 +23,14 @@ def _interrupted_quietly(signum, frame):
     os._exit(code)
 
 
+# A signal ignored by whoever started us stays ignored, as with every Unix tool: a script's
+# background job (`conceptgraph build ... &`) is not stopped by a Ctrl-C meant for the foreground.
+_HANDLED = [signum for signum in _STOPPED if signal.getsignal(signum) is not signal.SIG_IGN]
 # Run as the program (console script or ``python -m conceptgraph``), Ctrl-C and SIGTERM are handled
 # from the first moment, before the heavy imports below; imported by other code, nothing is changed.
 _AS_PROGRAM = sys.argv[0] == "-m" or Path(sys.argv[0]).name in ("conceptgraph", "__main__.py")
 if _AS_PROGRAM:
-    for _signum in _STOPPED:
+    for _signum in _HANDLED:
         signal.signal(_signum, _interrupted_quietly)
 
 import argparse  # noqa: E402  (after the Ctrl-C handler, on purpose)
@@ -429,7 +432,7 @@ class _Interrupt:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     interrupt = _Interrupt()
-    previous = {signum: signal.signal(signum, interrupt) for signum in _STOPPED}
+    previous = {signum: signal.signal(signum, interrupt) for signum in _HANDLED}
     try:
         code = _main(argv)
     except KeyboardInterrupt:

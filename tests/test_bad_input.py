@@ -927,6 +927,26 @@ def test_sigint_at_any_moment_exits_130_without_traceback(tmp_path):
     assert not list(tmp_path.glob(".out.staging-*"))
 
 
+@needs_pipeline
+def test_a_signal_ignored_by_the_caller_stays_ignored(tmp_path):
+    """A script's background job starts with SIGINT ignored; a Ctrl-C at the terminal must not stop it
+    (before: our handler replaced the ignore once the module loaded, and the build exited 130)."""
+    corpus = _write_jsonl(tmp_path / "c.jsonl", _sample_rows(20))
+    out = tmp_path / "out"
+    start = time.perf_counter()
+    assert cli("build", corpus, "-o", tmp_path / "reference", "-q", "--no-cache").returncode == 0
+    duration = time.perf_counter() - start
+    for share in (0.3, 0.7):
+        proc = subprocess.Popen([sys.executable, "-m", "conceptgraph", "build", str(corpus), "-o", str(out),
+                                 "--no-cache", "-q"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+        time.sleep(share * duration)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=300)
+        assert (proc.returncode, err) == (0, ""), share
+        assert (out / "graph.html").is_file()
+
+
 _INTERRUPT_THROUGH_PYRUN = """
 import ctypes, sys
 sys.argv[0] = "conceptgraph"  # run as the program
