@@ -91,9 +91,11 @@ def test_concept_side_in_a_second_process_gives_the_same_result(result, monkeypa
     monkeypatch.setattr(graph, "PARALLEL_MIN_PAPERS", 0)  # the toy corpus is far below the threshold
     papers, mentions, concepts = toy_corpus()
     parallel = analyse(papers, mentions, concepts, top_k=3, jobs=2)
-    for name in ("papers", "concepts", "paper_edges", "clusters", "bridges", "concept_clusters"):
+    for name in ("papers", "concepts", "paper_edges", "clusters", "bridges", "concept_clusters", "introductions",
+                 "citation_edges"):
         pd.testing.assert_frame_equal(getattr(result, name), getattr(parallel, name))
-    for name in ("paper_graph", "concept_graph", "bipartite"):
+    assert result.report == parallel.report
+    for name in ("paper_graph", "concept_graph", "bipartite", "citations"):
         a, b = getattr(result, name), getattr(parallel, name)
         assert list(a.nodes(data=True)) == list(b.nodes(data=True))
         assert list(a.edges(data=True)) == list(b.edges(data=True))
