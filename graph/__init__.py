@@ -37,8 +37,8 @@ import scipy.sparse as sp
 
 from .build import _max_df_count
 from .build import (KIND_PRIORITY, paper_vectors, association_strength, bipartite_graph, concept_graph, concept_weights,
-                    cooccurrence_counts, incidence, nearest_edges, paper_graph, paper_label, paper_similarity,
-                    row_dots, sharing_pairs, similarity_edges, smoothed_edges)
+                    cooccurrence_counts, incidence, nearest_edges, paper_graph, paper_label, paper_nodes,
+                    paper_similarity, row_dots, sharing_pairs, similarity_edges, smoothed_edges)
 from .centrality import _rank, betweenness, concept_centrality, eigenvector, pagerank, paper_centrality, top_concepts
 from .citations import (MAX_INTRODUCERS, citation_graph, citation_table, concept_introductions, inferred_citations,
                         match_references)
@@ -231,19 +231,45 @@ def _concept_side(concepts: pd.DataFrame, inc, resolution: float, seed: int, kee
     return K, cc, kclusters
 
 
-def _in_process(func, args):
-    """Start ``func(*args)`` in a new process; return its future.
+_NO_INTRODUCTIONS = ["concept_id", "label", "paper_id", "level", "rule", "evidence"]
 
-    A spawned process, not a forked one: it holds only its arguments and result, so
-    memory is not shared (and counted) twice, and it behaves the same on every platform.
+
+def _citation_side(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame, infer: bool,
+                   max_introducers: int):
+    """Which paper introduced which concept, and the inferred citations (None unless ``infer``)."""
+    if not infer:
+        return pd.DataFrame(columns=_NO_INTRODUCTIONS), None
+    introductions = concept_introductions(papers, mentions, concepts, max_introducers=max_introducers)
+    return introductions, inferred_citations(papers, mentions, concepts, introductions=introductions)
+
+
+class _Done:
+    """A finished result with a future's ``result()``."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def result(self):
+        return self.value
+
+
+def _side_tasks(tasks: list, parallel: bool) -> list:
+    """Run ``tasks`` (``(func, args)`` pairs), in order; return one future per task.
+
+    ``parallel``: in one new process, while this one goes on (:func:`analyse` does its paper
+    side meanwhile).  A spawned process, not a forked one: it holds only its arguments and
+    results, so memory is not shared (and counted) twice, and it behaves the same on every
+    platform.  Otherwise here and now.
     """
+    if not parallel:
+        return [_Done(func(*args)) for func, args in tasks]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
-    future = pool.submit(func, *args)
-    pool.shutdown(wait=False)  # the process ends once the result is in
-    return future
+    futures = [pool.submit(func, *args) for func, args in tasks]  # one worker: they run in this order
+    pool.shutdown(wait=False)  # the process ends once the results are in
+    return futures
 
 
 def analyse(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame, *, top_k: int = 10,
@@ -336,20 +362,37 @@ def analyse(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame
     if "n_mentions" not in concepts:
         concepts["n_mentions"] = np.asarray(inc.counts.sum(axis=0)).ravel().astype(np.int64)
 
+    # The concept side (the concept graph, its centrality and clusters; introductions and inferred
+    # citations; concept years) needs nothing of the paper side, so with jobs >= 2 it runs in a
+    # second process while this one computes terms, paper vectors and links (started here in
+    # both cases, so that both see the same inputs).
+    in_concept_graph = inc.df >= concept_min_papers
+    side = _side_tasks([(_citation_side, (papers, mentions, concepts, infer_citations, max_introducers)),
+                        (_concept_side, (concepts, inc, params["concept_resolution"], seed, in_concept_graph)),
+                        (concept_years, (papers, mentions, concepts))],
+                       parallel=jobs >= 2 and len(papers) >= PARALLEL_MIN_PAPERS)
+
     terms = term_incidence(papers) if use_terms else None
     vectors = paper_vectors(inc, concepts, terms, generic_weight=generic_weight, max_df=max_df,
                             concept_weight=concept_weight)
-
-    # citations
-    introductions = concept_introductions(papers, mentions, concepts, max_introducers=max_introducers) \
-        if infer_citations else pd.DataFrame(columns=["concept_id", "label", "paper_id", "level", "rule", "evidence"])
     explicit = match_references(papers)
     per_paper = explicit.attrs.get("per_paper", {})
     explicit.attrs = {}  # per_paper holds every paper; pandas would deep-copy it at each step
+    wide = similarity_edges(vectors.vectors, top_k=max(top_k, cluster_top_k))
+    linked, links_report = wide, {"smoothing": "none"}
+    if smooth_neighbours > 0:
+        smooth = smoothed_edges(wide, len(papers), neighbours=smooth_neighbours, weight=smooth_weight,
+                                top_k=max(top_k, cluster_top_k))
+        sharing = sharing_pairs(vectors.vectors, smooth, wide)
+        linked = smooth[sharing].reset_index(drop=True)
+        links_report = {"smoothing": f"{smooth_neighbours} neighbours, weight {smooth_weight}",
+                        "pairs_sharing_nothing_left_out": int((~sharing).sum())}
+
+    # citations
+    introductions, inf = side[0].result()
     frames = [explicit[["citing", "cited", "kind", "evidence"]]]
     inferred_report = {}
     if infer_citations:
-        inf = inferred_citations(papers, mentions, concepts, introductions=introductions)
         inferred_report = inf.attrs.pop("report", {})
         similar, cut = similar_inferred(inf, vectors.vectors, inc.paper_ids, min_similarity=inferred_min_similarity)
         inferred_report.update(cut)
@@ -365,26 +408,12 @@ def analyse(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame
         pd.DataFrame(columns=["citing", "cited", "kind", "evidence"])
     cites = cites.sort_values(["citing", "cited"]).reset_index(drop=True)
 
-    # graphs; the concept side needs nothing of the paper side, so it may run in a second process
-    # (started here in both cases, so that both see the same inputs)
-    in_concept_graph = inc.df >= concept_min_papers
-    concept_args = (concepts, inc, params["concept_resolution"], seed, in_concept_graph)
-    if jobs >= 2 and len(papers) >= PARALLEL_MIN_PAPERS:
-        concept_side, concept_result = _in_process(_concept_side, concept_args), None
-    else:
-        concept_side, concept_result = None, _concept_side(*concept_args)
-    wide = similarity_edges(vectors.vectors, top_k=max(top_k, cluster_top_k))
-    linked, links_report = wide, {"smoothing": "none"}
-    if smooth_neighbours > 0:
-        smooth = smoothed_edges(wide, len(papers), neighbours=smooth_neighbours, weight=smooth_weight,
-                                top_k=max(top_k, cluster_top_k))
-        sharing = sharing_pairs(vectors.vectors, smooth, wide)
-        linked = smooth[sharing].reset_index(drop=True)
-        links_report = {"smoothing": f"{smooth_neighbours} neighbours, weight {smooth_weight}",
-                        "pairs_sharing_nothing_left_out": int((~sharing).sum())}
+    # graphs
+    nodes = paper_nodes(papers, concepts, inc)
     P = paper_graph(papers, mentions, concepts, top_k=top_k, citations=cites, inc=inc, vectors=vectors,
-                    edges=nearest_edges(linked, top_k))
-    B = bipartite_graph(papers, mentions, concepts, inc=inc, keep=in_concept_graph)
+                    edges=nearest_edges(linked, top_k), paper_nodes=nodes)
+    B = bipartite_graph(papers, mentions, concepts, inc=inc, keep=in_concept_graph, paper_nodes=nodes)
+    del nodes
     prefix = B.graph["concept_prefix"]
     D = citation_graph(papers, cites)
 
@@ -421,7 +450,7 @@ def analyse(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame
     out_papers["n_cited_by"] = [int(indeg.get(p, 0)) for p in pids]
 
     # concept centrality and clusters
-    K, cc, kclusters = concept_side.result() if concept_side is not None else concept_result
+    K, cc, kclusters = side[1].result()
     pr = dict(zip(cc["concept_id"], cc["pagerank"]))
     klabels = concept_cluster_labels(K, kclusters, pr)
     out_concepts = concepts.merge(cc.drop(columns="rank"), on="concept_id", how="left")
@@ -454,7 +483,7 @@ def analyse(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame
             if p in G:
                 G.nodes[p].update({k: P.nodes[p][k] for k in ("title", "abstract", "concepts") if k in P.nodes[p]})
     # time: concept first/last/mean year and per-year counts; cluster mean year and growth
-    out_concepts = out_concepts.merge(concept_years(papers, mentions, concepts), on="concept_id", how="left")
+    out_concepts = out_concepts.merge(side[2].result(), on="concept_id", how="left")
     years = cluster_years(out_papers, clusters)
     clusters = clusters.merge(years[["cluster", "mean_year", "growth", "counts_by_year"]], on="cluster", how="left")
 

@@ -48,6 +48,7 @@ __all__ = [
     "concept_weights",
     "paper_label",
     "bipartite_graph",
+    "paper_nodes",
     "paper_similarity",
     "similarity_edges",
     "nearest_edges",
@@ -278,18 +279,59 @@ def _paper_nodes(papers: pd.DataFrame, inc: Incidence, labels: np.ndarray) -> li
     return nodes
 
 
-def _concept_nodes(concepts: pd.DataFrame) -> list[tuple[str, dict]]:
-    nodes = []
+def _column_scalars(column: pd.Series) -> list:
+    """:func:`_scalar` of each value of ``column``, as iterating the column gives them."""
+    dtype = column.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind in "iub":
+        return column.tolist()  # Python ints and bools already
+    if isinstance(dtype, np.dtype) and dtype.kind == "f":
+        values = column.tolist()
+        return [None if v != v else v for v in values]  # NaN → None
+    return [_scalar(v) for v in column.tolist()]
+
+
+def paper_nodes(papers: pd.DataFrame, concepts: pd.DataFrame, inc: Incidence) -> list[tuple[str, dict]]:
+    """The paper nodes ``(id, attributes)`` of :func:`paper_graph` and :func:`bipartite_graph`, made once for both.
+
+    Each graph copies the attributes (networkx does), so one list serves both.
+    """
+    return _paper_nodes(papers, inc, _concept_labels(concepts))
+
+
+def _concept_nodes(concepts: pd.DataFrame, keep: np.ndarray | None = None) -> list[tuple[str, dict]]:
+    """``(concept_id, attributes)`` of each concept (of those ``keep`` marks, None: all), in table order."""
+    if keep is not None:
+        concepts = concepts[np.asarray(keep, dtype=bool)]
     cols = concepts.columns
-    for row in concepts.itertuples(index=False):
-        r = row._asdict()
-        attrs = _set_attrs({"kind": "concept"}, label=r.get("label") if r.get("label") is not None else r["concept_id"],
-                           type=r.get("type") if "type" in cols else None,
-                           generic=bool(r["generic"]) if "generic" in cols and not pd.isna(r["generic"]) else False,
-                           n_papers=r.get("n_papers") if "n_papers" in cols else None,
-                           n_mentions=r.get("n_mentions") if "n_mentions" in cols else None)
-        nodes.append((str(r["concept_id"]), attrs))
+    if not cols.is_unique:  # the row-by-row reading, for a table with a repeated column name
+        return [node for row in concepts.itertuples(index=False) for node in [_concept_node(row._asdict(), cols)]]
+    n = len(concepts)
+    ids = concepts["concept_id"].tolist()
+    labels = concepts["label"].tolist() if "label" in cols else [None] * n
+    labels = _column_scalars(pd.Series([c if v is None else v for v, c in zip(labels, ids)], dtype=object))
+    missing = [None] * n
+    types = _column_scalars(concepts["type"]) if "type" in cols else missing
+    generic = [bool(v) if not pd.isna(v) else False for v in concepts["generic"].tolist()] if "generic" in cols \
+        else [False] * n
+    n_papers = _column_scalars(concepts["n_papers"]) if "n_papers" in cols else missing
+    n_mentions = _column_scalars(concepts["n_mentions"]) if "n_mentions" in cols else missing
+    nodes = []
+    for cid, values in zip(ids, zip(labels, types, generic, n_papers, n_mentions)):
+        attrs = {"kind": "concept"}
+        for key, v in zip(("label", "type", "generic", "n_papers", "n_mentions"), values):
+            if v is not None:
+                attrs[key] = v
+        nodes.append((str(cid), attrs))
     return nodes
+
+
+def _concept_node(r: dict, cols) -> tuple[str, dict]:
+    attrs = _set_attrs({"kind": "concept"}, label=r.get("label") if r.get("label") is not None else r["concept_id"],
+                       type=r.get("type") if "type" in cols else None,
+                       generic=bool(r["generic"]) if "generic" in cols and not pd.isna(r["generic"]) else False,
+                       n_papers=r.get("n_papers") if "n_papers" in cols else None,
+                       n_mentions=r.get("n_mentions") if "n_mentions" in cols else None)
+    return str(r["concept_id"]), attrs
 
 
 #: Concept nodes of graphs that also hold papers (bipartite, neighbourhoods) are named
@@ -314,7 +356,8 @@ def concept_prefix(paper_ids) -> str:
 
 
 def bipartite_graph(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame, *,
-                    inc: Incidence | None = None, keep: np.ndarray | None = None) -> nx.Graph:
+                    inc: Incidence | None = None, keep: np.ndarray | None = None,
+                    paper_nodes: list | None = None) -> nx.Graph:
     """Paper–concept bipartite graph.
 
     Nodes are paper ids (``kind="paper"``, ``bipartite=0``) and concepts
@@ -325,7 +368,8 @@ def bipartite_graph(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.D
     ``weight`` = number of mentions, ``evidence`` = the fields it was found in
     (``"title"``, ``"abstract"``).  ``keep``: a boolean mask of the concepts to
     include (None: all).  ``inc``: ``incidence(papers, mentions, concepts)`` when the
-    caller has it already.
+    caller has it already; ``paper_nodes``: the paper nodes, when it has them from
+    :func:`paper_nodes` already.
 
     Examples
     --------
@@ -337,10 +381,10 @@ def bipartite_graph(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.D
     labels = _concept_labels(concepts)
     prefix = concept_prefix(inc.paper_ids.tolist())
     B = nx.Graph(name="paper-concept", concept_prefix=prefix)
-    B.add_nodes_from(_paper_nodes(papers, inc, labels), bipartite=0)
+    B.add_nodes_from(_paper_nodes(papers, inc, labels) if paper_nodes is None else paper_nodes, bipartite=0)
     keep = np.ones(len(concepts), dtype=bool) if keep is None else np.asarray(keep, dtype=bool)
-    B.add_nodes_from(((prefix + cid, {**attrs, "concept_id": cid})
-                      for (cid, attrs), k in zip(_concept_nodes(concepts), keep.tolist()) if k), bipartite=1)
+    B.add_nodes_from(((prefix + cid, {**attrs, "concept_id": cid}) for cid, attrs in _concept_nodes(concepts, keep)),
+                     bipartite=1)
     C = inc.counts.tocoo()  # canonical: sorted by row, then column
     ncols = max(C.shape[1], 1)
     keys = C.row.astype(np.int64) * ncols + C.col  # sorted, so a binary search finds each flagged entry
@@ -768,7 +812,8 @@ def paper_graph(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataF
                 citations: pd.DataFrame | None = None, citation_weight: float = 0.5,
                 inferred_weight: float = 0.25, inc: Incidence | None = None, terms=None,
                 concept_weight: float = 1.0, budget: float | None = None,
-                vectors: PaperVectors | None = None, edges: pd.DataFrame | None = None) -> nx.Graph:
+                vectors: PaperVectors | None = None, edges: pd.DataFrame | None = None,
+                paper_nodes: list | None = None) -> nx.Graph:
     """Undirected paper–paper graph: similarity links, plus citation links when given.
 
     Papers are represented by :func:`paper_vectors` — their concepts and, when ``terms``
@@ -789,9 +834,9 @@ def paper_graph(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataF
     and, for citation kinds, ``citing`` (the citing paper's id).
     Node attributes: ``kind="paper"``, ``label``, ``title``, ``abstract``,
     ``year`` (only when known), ``concepts``, ``n_concepts``.
-    ``inc``, ``vectors`` and ``edges``: ``incidence(papers, mentions, concepts)``,
-    :func:`paper_vectors` and the similarity links (:func:`similarity_edges`) when the
-    caller has them already.
+    ``inc``, ``vectors``, ``edges`` and ``paper_nodes``: ``incidence(papers, mentions, concepts)``,
+    :func:`paper_vectors`, the similarity links (:func:`similarity_edges`) and the nodes
+    (:func:`paper_nodes`) when the caller has them already.
 
     Examples
     --------
@@ -804,7 +849,7 @@ def paper_graph(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataF
     pv = paper_vectors(inc, concepts, terms, generic_weight=generic_weight, max_df=max_df,
                        concept_weight=concept_weight, budget=budget) if vectors is None else vectors
     G = nx.Graph(name="paper-paper")
-    G.add_nodes_from(_paper_nodes(papers, inc, labels))
+    G.add_nodes_from(_paper_nodes(papers, inc, labels) if paper_nodes is None else paper_nodes)
     if edges is None:
         edges = similarity_edges(pv.vectors, top_k=top_k, min_similarity=min_similarity)
     pos = {str(p): k for k, p in enumerate(inc.paper_ids)}
@@ -906,7 +951,7 @@ def concept_graph(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.Dat
     inc = incidence(papers, mentions, concepts) if inc is None else inc
     K = nx.Graph(name="concept-cooccurrence")
     keep = np.ones(len(concepts), dtype=bool) if keep is None else np.asarray(keep, dtype=bool)
-    K.add_nodes_from(node for node, k in zip(_concept_nodes(concepts), keep.tolist()) if k)
+    K.add_nodes_from(_concept_nodes(concepts, keep))
     C = cooccurrence_counts(inc)
     if not keep.all():
         mask = sp.diags(keep.astype(np.float64))

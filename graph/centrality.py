@@ -14,24 +14,90 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
+import scipy.sparse.csgraph
 
 from .build import ordered_subgraph
 
 __all__ = ["pagerank", "eigenvector", "betweenness", "betweenness_sources", "concept_centrality", "paper_centrality", "top_concepts"]
 
 
+def _adjacency(G: nx.Graph, weights: tuple = ("weight",)):
+    """``G``'s nodes, its edges as index arrays and one weight list per name in ``weights``.
+
+    One pass over the edges, in ``G.edges()`` order; a missing weight (or the name None) is 1.
+    """
+    nodes = list(G)
+    index = dict(zip(nodes, range(len(nodes))))
+    rows, cols = [], []
+    values = [[] for _ in weights]
+    for u, v, d in G.edges(data=True):
+        rows.append(index[u])
+        cols.append(index[v])
+        for out, name in zip(values, weights):
+            out.append(1 if name is None else d.get(name, 1))
+    return nodes, rows, cols, values
+
+
+def _matrix(n: int, rows: list, cols: list, data: list, loops: list | None = None):
+    """The symmetric CSR adjacency matrix of an undirected graph's edges, as ``nx.to_scipy_sparse_array``
+    builds it (``loops``: the edge positions that are self-loops, counted once)."""
+    d, r, c = data + data, rows + cols, cols + rows
+    if loops:
+        d += [-data[k] for k in loops]
+        r += [rows[k] for k in loops]
+        c += [rows[k] for k in loops]
+    return sp.coo_array((d, (r, c)), shape=(n, n), dtype=float).asformat("csr")
+
+
+def _pagerank_matrix(A, alpha: float, max_iter: int, tol: float) -> np.ndarray:
+    """``networkx``'s scipy PageRank (no personalisation) on the adjacency matrix ``A``, step for step."""
+    N = A.shape[0]
+    S = A.sum(axis=1)
+    S[S != 0] = 1.0 / S[S != 0]
+    Q = sp.dia_array((S.T, 0), shape=A.shape).tocsr()
+    A = Q @ A
+    x = np.repeat(1.0 / N, N)
+    p = np.repeat(1.0 / N, N)
+    dangling_weights = p
+    is_dangling = np.where(S == 0)[0]
+    for _ in range(max_iter):
+        xlast = x
+        x = alpha * (x @ A + sum(x[is_dangling]) * dangling_weights) + (1 - alpha) * p
+        err = np.absolute(x - xlast).sum()
+        if err < N * tol:
+            return x
+    raise nx.PowerIterationFailedConvergence(max_iter)
+
+
+def _pagerank_of(A, nodes: list, alpha: float = 0.85) -> dict:
+    """:func:`pagerank` from the graph's adjacency matrix ``A`` (rows in the order of ``nodes``)."""
+    if len(nodes) == 0:
+        return {}
+    try:
+        x = _pagerank_matrix(A, alpha, 500, 1e-10)
+    except nx.PowerIterationFailedConvergence:  # pragma: no cover - very rare
+        x = _pagerank_matrix(A, alpha, 5000, 1e-6)
+    return dict(zip(nodes, map(float, x)))
+
+
+def _loops(G: nx.Graph, rows: list, cols: list) -> list:
+    return [k for k, (r, c) in enumerate(zip(rows, cols)) if r == c] if nx.number_of_selfloops(G) else []
+
+
 def pagerank(G: nx.Graph, weight: str | None = "weight", alpha: float = 0.85) -> dict:
     """PageRank of every node (scipy power iteration); isolated nodes get the teleport share.
+
+    ``networkx.pagerank`` (``max_iter=500, tol=1e-10``) computed the same way, on one
+    conversion of the graph to a matrix.
 
     >>> pagerank(nx.path_graph(3), weight=None)[1] > pagerank(nx.path_graph(3), weight=None)[0]
     True
     """
     if G.number_of_nodes() == 0:
         return {}
-    try:
-        return nx.pagerank(G, alpha=alpha, weight=weight, max_iter=500, tol=1e-10)
-    except nx.PowerIterationFailedConvergence:  # pragma: no cover - very rare
-        return nx.pagerank(G, alpha=alpha, weight=weight, max_iter=5000, tol=1e-6)
+    nodes, rows, cols, (data,) = _adjacency(G, (weight,))
+    return _pagerank_of(_matrix(len(nodes), rows, cols, data, _loops(G, rows, cols)), nodes, alpha)
 
 
 def _eigenvector_arpack(G: nx.Graph, weight: str | None, max_iter: int = 1000, tol: float = 1e-8) -> dict:
@@ -41,14 +107,24 @@ def _eigenvector_arpack(G: nx.Graph, weight: str | None, max_iter: int = 1000, t
     call to the next in a process: a second build in the same process differed in the last
     digits of every value.
     """
-    import scipy.sparse.linalg
-
     nodes = list(G)
     M = nx.to_scipy_sparse_array(G, nodelist=nodes, weight=weight, dtype=float)
-    start = np.full(len(nodes), 1.0 / np.sqrt(len(nodes)))
+    return dict(zip(nodes, _eigenvector_matrix(M, max_iter, tol)))
+
+
+def _eigenvector_matrix(M, max_iter: int = 1000, tol: float = 1e-8) -> np.ndarray:
+    """The leading eigenvector of the adjacency matrix ``M`` (ARPACK, fixed start), unit length, sum > 0."""
+    import scipy.sparse.linalg
+
+    n = M.shape[0]
+    start = np.full(n, 1.0 / np.sqrt(n))
     _, vectors = scipy.sparse.linalg.eigs(M.T, k=1, which="LR", maxiter=max_iter, tol=tol, v0=start)
     largest = vectors.flatten().real
-    return dict(zip(nodes, largest / (np.sign(largest.sum()) * np.linalg.norm(largest))))
+    return largest / (np.sign(largest.sum()) * np.linalg.norm(largest))
+
+
+def _largest_component(G: nx.Graph):
+    return max(nx.connected_components(G), key=lambda c: (len(c), min(map(str, c))))
 
 
 def eigenvector(G: nx.Graph, weight: str | None = "weight") -> dict:
@@ -63,7 +139,7 @@ def eigenvector(G: nx.Graph, weight: str | None = "weight") -> dict:
     out = dict.fromkeys(G.nodes, 0.0)
     if G.number_of_edges() == 0:
         return out
-    comp = max(nx.connected_components(G), key=lambda c: (len(c), min(map(str, c))))
+    comp = _largest_component(G)
     H = G if len(comp) == len(G) else ordered_subgraph(G, comp)
     if H.number_of_nodes() < 3:
         for n in H:
@@ -74,6 +150,43 @@ def eigenvector(G: nx.Graph, weight: str | None = "weight") -> dict:
     except Exception:  # ARPACK can fail on odd spectra; fall back to power iteration
         ev = nx.eigenvector_centrality(H, weight=weight, max_iter=2000, tol=1e-8)
     for n, v in ev.items():
+        out[n] = abs(float(v))
+    return out
+
+
+def _eigenvector_of(G: nx.Graph, A, nodes: list, weight: str | None) -> dict:
+    """:func:`eigenvector` from ``G``'s adjacency matrix ``A`` (rows in the order of ``nodes``).
+
+    The largest component's matrix is cut out of ``A`` (rows and columns in ``G``'s order, as
+    :func:`ordered_subgraph` orders them) instead of built again from a copy of the graph.
+    """
+    out = dict.fromkeys(nodes, 0.0)
+    if G.number_of_edges() == 0:
+        return out
+    n_parts, labels = scipy.sparse.csgraph.connected_components(A, directed=False)
+    if n_parts == 1:
+        keep = np.arange(len(nodes))
+    else:
+        sizes = np.bincount(labels, minlength=n_parts)
+        big = np.flatnonzero(sizes == sizes.max())
+        if len(big) == 1:
+            part = big[0]
+        else:  # ties: as _largest_component breaks them (the greatest smallest node name)
+            names = np.array([str(n) for n in nodes], dtype=object)
+            part = max(big.tolist(), key=lambda b: min(names[labels == b].tolist()))
+        keep = np.flatnonzero(labels == part)
+    sub = [nodes[i] for i in keep.tolist()]
+    if len(sub) < 3:
+        for n in sub:
+            out[n] = 1.0 / np.sqrt(len(sub))
+        return out
+    M = A if len(keep) == len(nodes) else A[keep][:, keep].tocsr()
+    M.sort_indices()
+    try:
+        values = dict(zip(sub, _eigenvector_matrix(M)))
+    except Exception:  # ARPACK can fail on odd spectra; fall back to power iteration
+        values = nx.eigenvector_centrality(ordered_subgraph(G, sub), weight=weight, max_iter=2000, tol=1e-8)
+    for n, v in values.items():
         out[n] = abs(float(v))
     return out
 
@@ -99,13 +212,19 @@ def betweenness_sources(n_nodes: int, n_edges: int, *, exact_limit: int = 5000, 
 
 def _betweenness_igraph(G: nx.Graph, weight: str | None, sources: int | None, seed: int) -> dict:
     """Normalised betweenness with igraph's C implementation (60 times networkx's speed)."""
+    nodes = list(G)
+    index = {node: i for i, node in enumerate(nodes)}
+    edges = [(index[u], index[v]) for u, v in G.edges()]
+    weights = [float(d.get(weight, 1.0)) for _, _, d in G.edges(data=True)] if weight else None
+    return _betweenness_edges(nodes, edges, weights, sources, seed)
+
+
+def _betweenness_edges(nodes: list, edges: list, weights: list | None, sources: int | None, seed: int) -> dict:
+    """:func:`_betweenness_igraph` of the graph with ``edges`` (index pairs into ``nodes``) and their ``weights``."""
     import igraph
 
-    nodes = list(G)
     n = len(nodes)
-    index = {node: i for i, node in enumerate(nodes)}
-    H = igraph.Graph(n=n, edges=[(index[u], index[v]) for u, v in G.edges()])
-    weights = [float(d.get(weight, 1.0)) for _, _, d in G.edges(data=True)] if weight else None
+    H = igraph.Graph(n=n, edges=edges)
     if sources is None:
         raw = np.asarray(H.betweenness(weights=weights, directed=False), dtype=float)
     else:  # paths from a seeded sample of sources, scaled up: an unbiased estimate
@@ -171,14 +290,22 @@ def concept_centrality(K: nx.Graph, *, strength: str = "count", seed: int = 42,
     nodes = sorted(K.nodes, key=str)
     deg = dict(K.degree())
     wdeg = dict(K.degree(weight=strength))
-    pr = pagerank(K, weight=strength)
+    # one pass over the edges and one matrix for PageRank and eigenvector centrality (the same
+    # numbers as pagerank(K) and eigenvector(K), which would convert the graph twice more)
+    order, rows, cols, (counts, distances) = _adjacency(K, (strength, "distance"))
+    A = _matrix(len(order), rows, cols, counts, _loops(K, rows, cols)) if order else None
+    pr = _pagerank_of(A, order)
     has_distance = any("distance" in d for _, _, d in K.edges(data=True))
-    bt = betweenness(K, weight="distance" if has_distance else None, exact_limit=exact_limit, k=k, seed=seed,
-                     budget=budget)
     sources = betweenness_sources(K.number_of_nodes(), K.number_of_edges(), exact_limit=exact_limit, k=k,
                                   budget=budget)
+    try:
+        bt = _betweenness_edges(order, list(zip(rows, cols)), [float(x) for x in distances] if has_distance else None,
+                                sources, seed) if order else {}
+    except ImportError:  # no igraph: networkx on its own
+        bt = betweenness(K, weight="distance" if has_distance else None, exact_limit=exact_limit, k=k, seed=seed,
+                         budget=budget)
     how = "exact" if sources is None else f"estimated from {sources} sampled sources (seed {seed})"
-    ev = eigenvector(K, weight=strength)
+    ev = _eigenvector_of(K, A, order, strength) if order else {}
     df = pd.DataFrame({
         "concept_id": pd.Series([str(n) for n in nodes], dtype=str),
         "degree": np.array([int(deg[n]) for n in nodes], dtype=np.int64),

@@ -60,17 +60,36 @@ class TermIncidence:
         return np.diff(self.counts.tocsc().indptr).astype(np.int64)
 
 
-def _tokens(texts: list[str], weight: float, vocab: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``rows, token codes, weights`` of every word and clause end (codes index ``vocab``, which grows)."""
+def _tokens(texts: list[str]) -> tuple[list[str], np.ndarray]:
+    """Every word and clause end of ``texts``, in order, and how many each text has."""
     find = _TOKEN.findall
-    codes: list[int] = []
+    tokens: list[str] = []
     lengths = np.zeros(len(texts), dtype=np.int64)
     for i, text in enumerate(texts):
-        tokens = find(text.lower())
-        lengths[i] = len(tokens)
-        codes.extend([vocab.setdefault(w, len(vocab)) for w in tokens])
-    rows = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
-    return rows, np.asarray(codes, dtype=np.int64), np.full(len(codes), weight)
+        found = find(text.lower())
+        lengths[i] = len(found)
+        tokens.extend(found)
+    return tokens, lengths
+
+
+def _coded_tokens(columns: list[tuple[list[str], float]]) -> tuple[list, list[str]]:
+    """``rows, token codes, weights`` of each ``(texts, weight)`` column, and the distinct tokens.
+
+    Codes number the tokens in the order they first occur (the first column's, then the next's).
+    """
+    found = [(_tokens(texts), weight) for texts, weight in columns]
+    everything = np.empty(sum(len(t) for (t, _), _ in found), dtype=object)
+    at = 0
+    for (tokens, _), _ in found:
+        everything[at:at + len(tokens)] = tokens
+        at += len(tokens)
+    codes, vocab = pd.factorize(everything)  # in order of first occurrence
+    parts, at = [], 0
+    for (tokens, lengths), weight in found:
+        rows = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+        parts.append((rows, codes[at:at + len(tokens)].astype(np.int64), np.full(len(tokens), weight)))
+        at += len(tokens)
+    return parts, list(vocab)
 
 
 def _fold(words: list[str]) -> np.ndarray:
@@ -129,10 +148,9 @@ def term_incidence(papers: pd.DataFrame, *, min_df: int = 2, title_weight: float
     ['graph', 'network', 'graph network']
     """
     n = len(papers)
-    vocab: dict[str, int] = {}
-    parts = [_tokens(papers[column].fillna("").astype(str).tolist(), weight, vocab)
-             for column, weight in (("title", title_weight), ("abstract", 1.0)) if column in papers]
-    tokens = list(vocab)
+    parts, tokens = _coded_tokens([(papers[column].fillna("").astype(str).tolist(), weight)
+                                   for column, weight in (("title", title_weight), ("abstract", 1.0))
+                                   if column in papers])
     folded = _fold(tokens)
     is_term = pd.notna(folded)
     if not is_term.any():
@@ -149,12 +167,17 @@ def term_incidence(papers: pd.DataFrame, *, min_df: int = 2, title_weight: float
         pr, pc, pw = (np.concatenate(x) for x in zip(*[_phrase_pairs(r, to_term[c], w, len(words))
                                                        for r, c, w in parts]))
         codes, pairs = pd.factorize(pc, sort=True)
-        pair_names = np.array([f"{words[p // len(words)]} {words[p % len(words)]}" for p in pairs.tolist()],
-                              dtype=object)
-        order = np.argsort(pair_names, kind="stable")  # by name, not by word codes
-        rank = np.empty(len(order), dtype=np.int64)
-        rank[order] = np.arange(len(order))
-        P, pnames = _matrix(pr, rank[codes], pw, n, pair_names[order], min_df)
+        # only the pairs of >= min_df papers are named and sorted by name (not by word codes)
+        used = np.sort(pr * len(pairs) + codes)  # (paper, pair) keys; each distinct one counts once
+        used = used[np.r_[True, used[1:] != used[:-1]]] if len(used) else used
+        frequent = np.flatnonzero(np.bincount(used % len(pairs), minlength=len(pairs)) >= min_df)
+        pair_names = np.array([f"{words[p // len(words)]} {words[p % len(words)]}"
+                               for p in pairs[frequent].tolist()], dtype=object)
+        order = np.argsort(pair_names, kind="stable")
+        rank = np.full(len(pairs), -1, dtype=np.int64)
+        rank[frequent[order]] = np.arange(len(order))
+        kept = rank[codes] >= 0
+        P, pnames = _matrix(pr[kept], rank[codes][kept], pw[kept], n, pair_names[order], min_df)
         blocks.append(P)
         names = np.concatenate([names, pnames])
         phrase.append(np.ones(len(pnames), dtype=bool))

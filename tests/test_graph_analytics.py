@@ -8,7 +8,7 @@ import pytest
 import scipy.sparse as sp
 
 from conceptgraph.graph import GraphResult, analyse, top_concepts
-from conceptgraph.graph.centrality import betweenness, concept_centrality, eigenvector
+from conceptgraph.graph.centrality import betweenness, concept_centrality, eigenvector, pagerank
 from conceptgraph.graph.communities import bridge_concepts, cluster_table, ctfidf, louvain, louvain_core
 from test_graph_fixtures import toy_corpus
 
@@ -91,9 +91,11 @@ def test_concept_side_in_a_second_process_gives_the_same_result(result, monkeypa
     monkeypatch.setattr(graph, "PARALLEL_MIN_PAPERS", 0)  # the toy corpus is far below the threshold
     papers, mentions, concepts = toy_corpus()
     parallel = analyse(papers, mentions, concepts, top_k=3, jobs=2)
-    for name in ("papers", "concepts", "paper_edges", "clusters", "bridges", "concept_clusters"):
+    for name in ("papers", "concepts", "paper_edges", "clusters", "bridges", "concept_clusters", "introductions",
+                 "citation_edges"):
         pd.testing.assert_frame_equal(getattr(result, name), getattr(parallel, name))
-    for name in ("paper_graph", "concept_graph", "bipartite"):
+    assert result.report == parallel.report
+    for name in ("paper_graph", "concept_graph", "bipartite", "citations"):
         a, b = getattr(result, name), getattr(parallel, name)
         assert list(a.nodes(data=True)) == list(b.nodes(data=True))
         assert list(a.edges(data=True)) == list(b.edges(data=True))
@@ -120,6 +122,31 @@ def test_concept_centrality_measures():
     assert df.loc["hub", "betweenness"] > 0 and df.loc["alone", "betweenness"] == 0
     assert df.loc["alone", "eigenvector"] == 0 and df.loc["hub", "eigenvector"] > df.loc["c", "eigenvector"]
     assert sorted(df["rank"]) == list(range(1, 6))
+
+
+@pytest.mark.parametrize("exact_limit", [5000, 10])
+def test_concept_centrality_equals_the_graph_measures(exact_limit):
+    # concept_centrality computes PageRank and eigenvector centrality from one matrix (the
+    # latter's largest component cut out of it) and betweenness from one pass over the edges:
+    # the numbers must be those of the networkx-based measures, to the last bit. Two largest
+    # components of equal size (the tie rule), a self-loop, a smaller component and an isolate.
+    K = nx.Graph()
+    for name in ("m", "b"):
+        for i in range(12):
+            K.add_edge(f"{name}{i}", f"{name}{(i * 5 + 3) % 12}", count=1 + i % 4, distance=1 / (1 + i % 4))
+            K.add_edge(f"{name}{i}", f"{name}{(i + 1) % 12}", count=2, distance=0.5)
+    K.add_edge("m3", "m3", count=2, distance=0.5)
+    K.add_edge("x", "y", count=1, distance=1.0)
+    K.add_node("alone")
+    df = concept_centrality(K, exact_limit=exact_limit, k=8).set_index("concept_id")
+    pr, ev = pagerank(K, weight="count"), eigenvector(K, weight="count")
+    reference = nx.pagerank(K, alpha=0.85, weight="count", max_iter=500, tol=1e-10)
+    bt = betweenness(K, weight="distance", exact_limit=exact_limit, k=8)
+    for n in K:
+        assert df.loc[n, "pagerank"] == round(pr[n], 12) == round(reference[n], 12)
+        assert df.loc[n, "eigenvector"] == round(ev[n], 12)
+        assert df.loc[n, "betweenness"] == round(bt[n], 12)
+    assert df.loc["b0", "eigenvector"] == 0 < df.loc["m0", "eigenvector"]  # "m..." > "b..." wins the tie
 
 
 def test_eigenvector_is_the_same_on_every_call():

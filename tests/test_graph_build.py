@@ -190,3 +190,21 @@ def test_empty_inputs():
     mentions = pd.DataFrame({"paper_id": [], "concept_id": [], "field": []})
     G = paper_graph(papers, mentions, concepts)
     assert G.number_of_nodes() == 2 and G.number_of_edges() == 0
+
+
+def test_term_incidence_min_df_keeps_the_columns_of_the_full_matrix():
+    # term_incidence names and sorts only the phrase terms of >= min_df papers: the result must be
+    # the min_df=1 matrix cut down to those columns, in the same order.
+    from conceptgraph.graph.terms import term_incidence
+
+    papers = pd.DataFrame({"title": ["Graph neural networks", "Neural networks for graphs", "Query optimization",
+                                     ""],
+                           "abstract": ["We train graph neural networks; query optimization.",
+                                        "Graph neural nets. Neural networks (again).",
+                                        "Query optimization of neural networks, graph queries.", "Graphs."]})
+    full, cut = term_incidence(papers, min_df=1), term_incidence(papers, min_df=2)
+    df = np.diff(full.counts.tocsc().indptr)
+    keep = np.flatnonzero(df >= 2)
+    assert cut.terms.tolist() == full.terms[keep].tolist() and "neural network" in cut.terms.tolist()
+    assert cut.phrase.tolist() == full.phrase[keep].tolist() and cut.phrase.any()
+    assert (cut.counts != full.counts[:, keep]).nnz == 0
