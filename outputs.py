@@ -143,7 +143,10 @@ def _formula_like(values: pd.Series) -> pd.Series:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    array = pa.array(values.to_numpy(dtype=object, na_value=None), type=pa.large_string())
+    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
+        array = pa.chunked_array(values.array.__arrow_array__())  # the column's own Arrow data, not a copy
+    else:
+        array = pa.array(values.to_numpy(dtype=object, na_value=None), type=pa.large_string())
     hits = pd.Series(pc.match_substring_regex(array, _FORMULA_RE2).fill_null(False).to_numpy(
         zero_copy_only=False), index=values.index)
     if hits.any():

@@ -409,15 +409,18 @@ def _node_kind(view: str, attrs: dict) -> str:
 def _prepare_view(name: str, G: nx.Graph, max_nodes: int, max_edges: int, seed: int,
                   overrides: dict) -> dict:
     from pyvis.network import Network  # imports IPython: loaded only when a page is drawn
+    from pyvis.node import Node
 
-    all_nodes = sorted(G.nodes, key=_node_sort_key)
+    # string ids (the graph stage's): distinct strings sort as their _node_sort_key tuples do
+    sort_key = None if all(type(n) is str for n in G) else _node_sort_key
+    all_nodes = sorted(G.nodes, key=sort_key)
     total_nodes, total_edges = len(all_nodes), G.number_of_edges()
 
     # -- cap: keep the top nodes by PageRank (then degree, then id)
     if total_nodes > max_nodes:
         degree = dict(G.degree())  # one pass: G.degree(n) per node is slow on 100,000 nodes
-        rank = sorted(all_nodes, key=lambda n: (-_num(G.nodes[n].get("pagerank")),
-                                                -degree[n], _node_sort_key(n)))
+        pagerank = {n: _num(p) for n, p in G.nodes(data="pagerank")}
+        rank = sorted(all_nodes, key=lambda n: (-pagerank[n], -degree[n], n if sort_key is None else sort_key(n)))
         keep = set(rank[:max_nodes])
         nodes = [n for n in all_nodes if n in keep]
     else:
@@ -425,12 +428,21 @@ def _prepare_view(name: str, G: nx.Graph, max_nodes: int, max_edges: int, seed: 
     index = {n: i for i, n in enumerate(nodes)}
 
     edges = []
-    for u, v, d in G.edges(data=True):
-        if u in index and v in index:
-            a, b = index[u], index[v]
-            if not G.is_directed() and a > b:
-                a, b = b, a
-            edges.append((a, b, d))
+    if G.is_multigraph() or len(nodes) == total_nodes:
+        for u, v, d in G.edges(data=True):
+            if u in index and v in index:
+                a, b = index[u], index[v]
+                if not G.is_directed() and a > b:
+                    a, b = b, a
+                edges.append((a, b, d))
+    else:  # a capped view: only the kept nodes' links are looked at (each pair (a, b) once)
+        adjacency = G._succ if G.is_directed() else G._adj  # the dicts themselves: their views cost a call per item
+        for u in nodes:
+            a = index[u]
+            for v, d in adjacency[u].items():
+                b = index.get(v)
+                if b is not None and (G.is_directed() or a <= b):
+                    edges.append((a, b, d))
     edges.sort(key=lambda e: (e[0], e[1], str(e[2].get("kind", "")), _num(e[2].get("weight"), 1.0)))
     # all edges among the kept nodes, for the layout: iterating G.subgraph(nodes) would walk every
     # neighbour of every kept node through a filter
@@ -530,8 +542,12 @@ def _prepare_view(name: str, G: nx.Graph, max_nodes: int, max_edges: int, seed: 
         if m["kind"] == "concept" and m["generic"]:
             opts["opacity"] = GENERIC_OPACITY
         opts["x"], opts["y"] = pos[n]
-        net.add_node(i, label=label, shape=shape, **opts)
-        net.node_map[i]["label"] = label  # pyvis puts the node number in place of an empty label
+        # pyvis's add_node scans every node added before for a duplicate (quadratic), and puts the
+        # node number in place of an empty label: the nodes are unique, so the records go in directly
+        record = Node(i, shape, label=label, font_color=net.font_color, **opts).options
+        net.nodes.append(record)
+        net.node_ids.append(i)
+        net.node_map[i] = record
     _add_edges(net, edges, big)
     net.options = _vis_options(big, seed, clusters)
     vis_nodes, vis_edges, _heading, _height, _width, options = net.get_network_data()
