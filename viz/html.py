@@ -48,7 +48,7 @@ from typing import Mapping
 
 import networkx as nx
 
-from ..outputs import write_text
+from ..outputs import gc_paused, write_text
 from .layout import island_layout
 
 __all__ = [
@@ -118,6 +118,7 @@ _STATIC = "static"
 
 # --------------------------------------------------------------------------- public API
 
+@gc_paused()  # the records are millions of small dicts and lists without cycles (see gc_paused)
 def render_html(graph, path=None, *, title: str = "conceptgraph", view: str = "papers",
                 legend=None, max_nodes: int = DEFAULT_MAX_NODES,
                 max_edges: int = DEFAULT_MAX_EDGES, seed: int = 42,
