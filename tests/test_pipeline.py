@@ -10,7 +10,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from conceptgraph import cli
+from conceptgraph import cli, outputs
 from conceptgraph.pipeline import build
 
 from browser import Browser, find_chromium
@@ -272,3 +272,34 @@ def test_jobs_default_to_the_usable_cores_for_large_corpora(sample_build):
     assert default_jobs(AUTO_JOBS_MIN_PAPERS - 1) == 1
     assert default_jobs(AUTO_JOBS_MIN_PAPERS) == default_jobs(None) == len(os.sched_getaffinity(0))
     assert cli.make_parser().parse_args(["build"]).jobs is None
+
+
+def test_graphml_columns_write_what_element_by_element_writes(tmp_path, monkeypatch):
+    """The writer formats the data lines of a chunk column by column; elements one by one (every
+    chunk with more attribute-name orders than the limit) give the same bytes."""
+    import math
+
+    import numpy as np
+
+    G = nx.Graph(name="a & b")
+    for i in range(25):
+        attrs = {"label": f"node <{i}> & 'x'" if i % 3 else f"plain {i}", "n": i,
+                 "score": math.nan if i % 5 == 0 else i / 7, "mixed": i if i % 2 else i + 0.5,
+                 "flag": bool(i % 2), "np": np.int64(i), "kind": None if i % 4 == 0 else "paper"}
+        if i % 6 == 0:
+            attrs = dict(reversed(list(attrs.items())))  # another attribute order
+        if i % 7 == 0:
+            del attrs["score"]
+        G.add_node(f"n{i}" if i % 8 else f"n<{i}>", **attrs)
+    for i in range(24):
+        G.add_edge(f"n{i}" if i % 8 else f"n<{i}>", f"n{i + 1}" if (i + 1) % 8 else f"n<{i + 1}>",
+                   weight=i / 3, evidence=f'"{i}"' if i % 2 else "shared", count=np.int32(i))
+    G.add_edge("n1", "n1", weight=math.nan, evidence="loop")
+    columns = outputs.write_graphml(G, tmp_path / "columns.graphml").read_text("utf-8")
+    monkeypatch.setattr(outputs, "_COLUMN_GROUPS_MAX", 0)
+    one_by_one = outputs.write_graphml(G, tmp_path / "elements.graphml").read_text("utf-8")
+    assert columns == one_by_one
+    assert '<node id="n&lt;8&gt;">' in columns and "&apos;x&apos;" in columns and ">nan<" not in columns.lower()
+    H = nx.read_graphml(tmp_path / "columns.graphml")
+    assert H.nodes["n4"]["label"] == "node <4> & 'x'" and H.nodes["n2"]["mixed"] == 2.5 and H.nodes["n3"]["mixed"] == 3.0
+    assert "score" not in H.nodes["n5"] and "kind" not in H.nodes["n4"] and H.edges["n1", "n1"]["evidence"] == "loop"

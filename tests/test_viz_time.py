@@ -255,8 +255,9 @@ def test_concept_timeline_and_year_filter(browser, tmp_path):
     browser.execute("arguments[0].dispatchEvent(new Event('change'))", frm)
     # alpha (2015-2016) goes; beta (2018-2020), probe (2015-2018) and the undated concept stay
     browser.wait_for("cg.stats().nodes === 3")
-    shown = browser.execute("return cg.network().body.nodeIndices.map(function (i) {"
-                            " return cg.data.views[1].meta[i].id; }).sort()")
+    # the shown view's own records (views[0] here; the bipartite view's first records once matched them)
+    shown = browser.execute("var v = cg.data.views.filter(function (v) { return v.name === cg.view(); })[0];"
+                            " return cg.network().body.nodeIndices.map(function (i) { return v.meta[i].id; }).sort()")
     assert shown == ["c:beta", "c:none", "c:probe"]
     to = browser.find('#cg-legend input[aria-label="to year"]')
     browser.type(to, "2017")

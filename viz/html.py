@@ -48,7 +48,7 @@ from typing import Mapping
 
 import networkx as nx
 
-from ..outputs import write_text
+from ..outputs import gc_paused, write_text
 from .layout import island_layout
 
 __all__ = [
@@ -118,6 +118,7 @@ _STATIC = "static"
 
 # --------------------------------------------------------------------------- public API
 
+@gc_paused()  # the records are millions of small dicts and lists without cycles (see gc_paused)
 def render_html(graph, path=None, *, title: str = "conceptgraph", view: str = "papers",
                 legend=None, max_nodes: int = DEFAULT_MAX_NODES,
                 max_edges: int = DEFAULT_MAX_EDGES, seed: int = 42,
@@ -409,15 +410,18 @@ def _node_kind(view: str, attrs: dict) -> str:
 def _prepare_view(name: str, G: nx.Graph, max_nodes: int, max_edges: int, seed: int,
                   overrides: dict) -> dict:
     from pyvis.network import Network  # imports IPython: loaded only when a page is drawn
+    from pyvis.node import Node
 
-    all_nodes = sorted(G.nodes, key=_node_sort_key)
+    # string ids (the graph stage's): distinct strings sort as their _node_sort_key tuples do
+    sort_key = None if all(type(n) is str for n in G) else _node_sort_key
+    all_nodes = sorted(G.nodes, key=sort_key)
     total_nodes, total_edges = len(all_nodes), G.number_of_edges()
 
     # -- cap: keep the top nodes by PageRank (then degree, then id)
     if total_nodes > max_nodes:
         degree = dict(G.degree())  # one pass: G.degree(n) per node is slow on 100,000 nodes
-        rank = sorted(all_nodes, key=lambda n: (-_num(G.nodes[n].get("pagerank")),
-                                                -degree[n], _node_sort_key(n)))
+        pagerank = {n: _num(p) for n, p in G.nodes(data="pagerank")}
+        rank = sorted(all_nodes, key=lambda n: (-pagerank[n], -degree[n], n if sort_key is None else sort_key(n)))
         keep = set(rank[:max_nodes])
         nodes = [n for n in all_nodes if n in keep]
     else:
@@ -425,12 +429,21 @@ def _prepare_view(name: str, G: nx.Graph, max_nodes: int, max_edges: int, seed: 
     index = {n: i for i, n in enumerate(nodes)}
 
     edges = []
-    for u, v, d in G.edges(data=True):
-        if u in index and v in index:
-            a, b = index[u], index[v]
-            if not G.is_directed() and a > b:
-                a, b = b, a
-            edges.append((a, b, d))
+    if G.is_multigraph() or len(nodes) == total_nodes:
+        for u, v, d in G.edges(data=True):
+            if u in index and v in index:
+                a, b = index[u], index[v]
+                if not G.is_directed() and a > b:
+                    a, b = b, a
+                edges.append((a, b, d))
+    else:  # a capped view: only the kept nodes' links are looked at (each pair (a, b) once)
+        adjacency = G._succ if G.is_directed() else G._adj  # the dicts themselves: their views cost a call per item
+        for u in nodes:
+            a = index[u]
+            for v, d in adjacency[u].items():
+                b = index.get(v)
+                if b is not None and (G.is_directed() or a <= b):
+                    edges.append((a, b, d))
     edges.sort(key=lambda e: (e[0], e[1], str(e[2].get("kind", "")), _num(e[2].get("weight"), 1.0)))
     # all edges among the kept nodes, for the layout: iterating G.subgraph(nodes) would walk every
     # neighbour of every kept node through a filter
@@ -530,8 +543,25 @@ def _prepare_view(name: str, G: nx.Graph, max_nodes: int, max_edges: int, seed: 
         if m["kind"] == "concept" and m["generic"]:
             opts["opacity"] = GENERIC_OPACITY
         opts["x"], opts["y"] = pos[n]
-        net.add_node(i, label=label, shape=shape, **opts)
-        net.node_map[i]["label"] = label  # pyvis puts the node number in place of an empty label
+        # pyvis's add_node scans every node added before for a duplicate (quadratic), and puts the
+        # node number in place of an empty label: the nodes are unique, so the records go in directly
+        record = Node(i, shape, label=label, font_color=net.font_color, **opts).options
+        net.nodes.append(record)
+        net.node_ids.append(i)
+        net.node_map[i] = record
+    # -- drawing order: vis-network draws the nodes in the order given, each over the ones before, so
+    # the smallest go first and the largest (most central) last, on top, where a click finds them
+    # (issue 19: on a 50,000-paper map the most-linked paper was covered by nodes drawn after it)
+    order = sorted(range(len(nodes)), key=lambda i: (net.nodes[i]["size"], i))
+    if order != list(range(len(nodes))):
+        position = {old: new for new, old in enumerate(order)}
+        net.nodes = [net.nodes[i] for i in order]
+        meta = [meta[i] for i in order]
+        for new, record in enumerate(net.nodes):
+            record["id"] = new
+        net.node_ids = list(range(len(nodes)))
+        net.node_map = dict(enumerate(net.nodes))
+        edges = [(position[a], position[b], d) for a, b, d in edges]
     _add_edges(net, edges, big)
     net.options = _vis_options(big, seed, clusters)
     vis_nodes, vis_edges, _heading, _height, _width, options = net.get_network_data()
