@@ -397,11 +397,14 @@ def display_labels(concepts: pd.DataFrame) -> np.ndarray:
 
     The long form is an alias of several words (a space or hyphen), or one lower-case word
     ("ECG" as "electrocardiogram"), that is no acronym itself;
-    the one with at most one capital (a common noun, not a title-cased name), then the shortest.
+    the one whose words begin with the acronym's letters ("WSIs" as "whole-slide images", not as
+    "slide images"), then the one with at most one capital (a common noun, not a title-cased
+    name), then the shortest.
 
-    >>> display_labels(pd.DataFrame({"label": ["MIMO", "BERT", "U-Net"], "aliases": [
-    ...     ["MIMO", "Multiple-Input Multiple-Output", "multiple-input multiple-output"], ["BERT"], ["U-Net"]]}))
-    array(['multiple-input multiple-output', 'BERT', 'U-Net'], dtype=object)
+    >>> display_labels(pd.DataFrame({"label": ["MIMO", "BERT", "U-Net", "WSIs"], "aliases": [
+    ...     ["MIMO", "Multiple-Input Multiple-Output", "multiple-input multiple-output"], ["BERT"], ["U-Net"],
+    ...     ["WSI", "slide images", "whole-slide images"]]}))
+    array(['multiple-input multiple-output', 'BERT', 'U-Net', 'whole-slide images'], dtype=object)
     """
     labels = concepts["label"].astype(str).tolist()
     aliases = concepts["aliases"].tolist() if "aliases" in concepts else [None] * len(labels)
@@ -410,8 +413,21 @@ def display_labels(concepts: pd.DataFrame) -> np.ndarray:
         long = [a for a in as_list(names) if (" " in a or "-" in a or (a.isalpha() and a.islower()))
                 and len(a) > len(label) + 3
                 and not _ACRONYM.match(a)] if _ACRONYM.match(label) else []
-        out.append(min(long, key=lambda a: (sum(ch.isupper() for ch in a) > 1, len(a), a)) if long else label)
+        out.append(min(long, key=lambda a: (not _spells(label, a), sum(ch.isupper() for ch in a) > 1, len(a), a))
+                   if long else label)
     return np.array(out, dtype=object)
+
+
+def _spells(acronym: str, long: str) -> bool:
+    """Whether the words of ``long`` begin with the letters of ``acronym`` ("WSI": "whole-slide images",
+    not "slide images"; a final plural "s" and the words "and", "of", "the" aside).
+
+    >>> _spells("WSIs", "whole-slide images"), _spells("WSIs", "slide images"), _spells("LiDAR", "x")
+    (True, False, False)
+    """
+    letters = re.sub(r"s$", "", re.sub(r"[^A-Za-z0-9]", "", acronym)).lower()
+    words = [w for w in re.split(r"[\s\-]+", long.lower()) if w and w not in {"and", "of", "the"}]
+    return bool(letters) and "".join(w[0] for w in words) == letters
 
 
 def _left_out(concepts: pd.DataFrame, exclude, exclude_types) -> np.ndarray:
