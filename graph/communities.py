@@ -51,6 +51,9 @@ __all__ = ["leiden", "neighbour_links", "nearest_centroids", "merge_small_cluste
            "concept_cluster_labels", "bridge_concepts"]
 
 
+#: Exponent of the share of a concept's papers in the cluster, in the label score (module docstring).
+CONCENTRATION = 0.5
+
 #: The cluster of nodes linked to nothing (and of clusters too small to stand and with no neighbour).
 UNCLUSTERED = -1
 
@@ -321,12 +324,17 @@ def ctfidf(T: sp.csr_matrix) -> sp.csr_matrix:
 
 def cluster_labels(T: sp.csr_matrix, labels: np.ndarray, generic: np.ndarray | None = None,
                    sizes: np.ndarray | None = None, *, n_label: int = 3, n_top: int = 10,
-                   min_support: int = 2, concentration: float = 0.5) -> list[tuple[str, str]]:
+                   min_support: int = 2, concentration: float = CONCENTRATION,
+                   terse: np.ndarray | None = None) -> list[tuple[str, str]]:
     """``(label, top_concepts)`` per cluster: the most distinctive concepts by c-TF-IDF.
 
     The score is c-TF-IDF times ``(t_kc / f_c) ** concentration`` (module docstring).
     ``label`` joins the best ``n_label`` concepts with " / ", ``top_concepts``
-    the best ``n_top`` with "; ".  Ties are broken by support then label.
+    the best ``n_top`` with "; ".  Ties are broken by support then label.  The label
+    skips a concept whose words contain, or are contained in, those of a concept already
+    in it ("autonomous driving systems" after "autonomous driving": it would say nothing
+    new), and takes concepts flagged ``terse`` (a short acronym with no long form, "V2X",
+    "RAW") only after the other concepts among the best ``n_top``.
 
     >>> T = sp.csr_matrix(np.array([[3, 30, 0, 0], [0, 30, 3, 0], [0, 30, 0, 3]]))  # concept 1 is everywhere
     >>> names = np.array(["a", "everywhere", "c", "d"])
@@ -354,15 +362,30 @@ def cluster_labels(T: sp.csr_matrix, labels: np.ndarray, generic: np.ndarray | N
             ok = ~generic[cols]
         cols, support, score = cols[ok], support[ok], score[ok]
         order = np.lexsort((labels[cols], -support, -score))
-        names = []
+        names, short = [], []
         for c in cols[order]:
             name = str(labels[c])
             if name.lower() not in {x.lower() for x in names}:
                 names.append(name)
+                short.append(bool(terse[c]) if terse is not None else False)
             if len(names) >= n_top:
                 break
-        out.append((" / ".join(names[:n_label]), "; ".join(names)))
+        label: list[str] = []
+        for name in [x for x, t in zip(names, short) if not t] + [x for x, t in zip(names, short) if t]:
+            words = _words(name)
+            if not any(words <= _words(x) or _words(x) <= words for x in label):
+                label.append(name)
+            if len(label) >= n_label:
+                break
+        out.append((" / ".join(label), "; ".join(names)))
     return out
+
+
+def _words(name: str) -> frozenset:
+    """The lower-case words of a label, hyphens and plurals aside ("Vision-Language-Action Models" →
+    vision, language, action, model)."""
+    return frozenset(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+                     for w in re.findall(r"[a-z0-9]+", name.lower()))
 
 
 #: A label that is an acronym ("MIMO", "VLAs", "3D-CNN"): no lower-case letter but a final plural "s".
@@ -372,21 +395,39 @@ _ACRONYM = re.compile(r"^[A-Z0-9][A-Z0-9\-]*s?$")
 def display_labels(concepts: pd.DataFrame) -> np.ndarray:
     """Each concept's label, an acronym replaced by its long form among its ``aliases``.
 
-    The long form is an alias of several words (a space or hyphen) that is no acronym itself;
-    the one with at most one capital (a common noun, not a title-cased name), then the shortest.
+    The long form is an alias of several words (a space or hyphen), or one lower-case word
+    ("ECG" as "electrocardiogram"), that is no acronym itself;
+    the one whose words begin with the acronym's letters ("WSIs" as "whole-slide images", not as
+    "slide images"), then the one with at most one capital (a common noun, not a title-cased
+    name), then the shortest.
 
-    >>> display_labels(pd.DataFrame({"label": ["MIMO", "BERT", "U-Net"], "aliases": [
-    ...     ["MIMO", "Multiple-Input Multiple-Output", "multiple-input multiple-output"], ["BERT"], ["U-Net"]]}))
-    array(['multiple-input multiple-output', 'BERT', 'U-Net'], dtype=object)
+    >>> display_labels(pd.DataFrame({"label": ["MIMO", "BERT", "U-Net", "WSIs"], "aliases": [
+    ...     ["MIMO", "Multiple-Input Multiple-Output", "multiple-input multiple-output"], ["BERT"], ["U-Net"],
+    ...     ["WSI", "slide images", "whole-slide images"]]}))
+    array(['multiple-input multiple-output', 'BERT', 'U-Net', 'whole-slide images'], dtype=object)
     """
     labels = concepts["label"].astype(str).tolist()
     aliases = concepts["aliases"].tolist() if "aliases" in concepts else [None] * len(labels)
     out = []
     for label, names in zip(labels, aliases):
-        long = [a for a in as_list(names) if (" " in a or "-" in a) and len(a) > len(label) + 3
+        long = [a for a in as_list(names) if (" " in a or "-" in a or (a.isalpha() and a.islower()))
+                and len(a) > len(label) + 3
                 and not _ACRONYM.match(a)] if _ACRONYM.match(label) else []
-        out.append(min(long, key=lambda a: (sum(ch.isupper() for ch in a) > 1, len(a), a)) if long else label)
+        out.append(min(long, key=lambda a: (not _spells(label, a), sum(ch.isupper() for ch in a) > 1, len(a), a))
+                   if long else label)
     return np.array(out, dtype=object)
+
+
+def _spells(acronym: str, long: str) -> bool:
+    """Whether the words of ``long`` begin with the letters of ``acronym`` ("WSI": "whole-slide images",
+    not "slide images"; a final plural "s" and the words "and", "of", "the" aside).
+
+    >>> _spells("WSIs", "whole-slide images"), _spells("WSIs", "slide images"), _spells("LiDAR", "x")
+    (True, False, False)
+    """
+    letters = re.sub(r"s$", "", re.sub(r"[^A-Za-z0-9]", "", acronym)).lower()
+    words = [w for w in re.split(r"[\s\-]+", long.lower()) if w and w not in {"and", "of", "the"}]
+    return bool(letters) and "".join(w[0] for w in words) == letters
 
 
 def _left_out(concepts: pd.DataFrame, exclude, exclude_types) -> np.ndarray:
@@ -427,7 +468,8 @@ def cluster_table(clusters: np.ndarray, X: sp.csr_matrix, concepts: pd.DataFrame
         T = cluster_concept_counts(X[np.flatnonzero(clustered)], clusters[clustered])
         labels = display_labels(concepts.assign(label=concepts["label"].fillna(concepts["concept_id"])))
         skip = _left_out(concepts, exclude, exclude_types)
-        lab = cluster_labels(T, labels, skip, sizes, n_label=n_label, n_top=n_top)
+        terse = np.array([len(x) <= 4 and bool(_ACRONYM.match(x)) for x in labels], dtype=bool)
+        lab = cluster_labels(T, labels, skip, sizes, n_label=n_label, n_top=n_top, terse=terse)
         table = pd.DataFrame({
             "cluster": np.arange(len(sizes)),
             "size": sizes,

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import networkx as nx
+import numpy as np
+import scipy.sparse as sp
 import pandas as pd
 
 from conceptgraph.graph import analyse, top_concepts
@@ -242,3 +244,27 @@ def test_smoothing_links_a_neighbours_neighbour_and_only_pairs_with_evidence():
     assert ("q", "y") not in smoothed_links and ("y", "q") not in smoothed_links and all(smoothed_links.values())
     assert smoothed.report["paper_links"]["pairs_sharing_nothing_left_out"] >= 1
     assert plain.report["paper_links"] == {"smoothing": "none"}
+
+
+def test_cluster_label_skips_a_concept_repeating_one_already_in_it():
+    from conceptgraph.graph.communities import cluster_labels
+
+    # cluster 0 names four concepts; "autonomous driving systems" says nothing "autonomous driving" did not
+    T = sp.csr_matrix(np.array([[9, 8, 7, 6], [0, 0, 1, 1]]))
+    names = np.array(["autonomous driving", "Autonomous Driving Systems", "LiDAR", "bird's-eye view"])
+    label, top = cluster_labels(T, names, n_label=3)[0]
+    assert label == "autonomous driving / LiDAR / bird's-eye view"
+    assert "Autonomous Driving Systems" in top.split("; ")  # the full list keeps it
+
+
+def test_cluster_label_takes_a_short_acronym_without_long_form_last():
+    from conceptgraph.graph.communities import cluster_table
+
+    concepts = pd.DataFrame({"concept_id": ["v2x", "lidar", "det", "bev"],
+                             "label": ["V2X", "LiDAR", "3D object detection", "bird's-eye view"],
+                             "aliases": [["V2X"], ["LiDAR"], ["3D object detection"], ["BEV", "bird's-eye view"]],
+                             "type": ["method", "method", "task", "method"], "generic": [False] * 4})
+    X = sp.csr_matrix(np.array([[1, 1, 1, 0], [1, 1, 1, 1], [1, 1, 0, 1], [0, 0, 0, 0]]))
+    table = cluster_table(np.array([0, 0, 0, 1]), X, concepts, exclude_types=())
+    assert table.loc[0, "label"].split(" / ")[:2] == ["LiDAR", "3D object detection"]
+    assert "V2X" in table.loc[0, "top_concepts"].split("; ")
