@@ -152,6 +152,12 @@ def test_model_families_are_typed_consistently(nlp, name, typ):
     ("Tasks range from Level 1 to Level 5 in Stage 2.", "Stage 2"),
     ("Models with 1B+ parameters gain 0.22dB.", "1B+"),
     ("Models with 1B+ parameters gain 0.22dB.", "0.22dB"),
+    ("Errors fall to 1.12cm at 10.8mW and 0.006USD per query.", "1.12cm"),
+    ("Errors fall to 1.12cm at 10.8mW and 0.006USD per query.", "10.8mW"),
+    ("Errors fall to 1.12cm at 10.8mW and 0.006USD per query.", "0.006USD"),
+    ("It codes at 0.05bpp within 10kMACs on 1080p video.", "0.05bpp"),
+    ("It codes at 0.05bpp within 10kMACs on 1080p video.", "10kMACs"),
+    ("It codes at 0.05bpp within 10kMACs on 1080p video.", "1080p"),
     ("We test 1B-72B models and a 5B model.", "1B-72B"),
     ("We test 1B-72B models and a 5B model.", "5B model"),
     ("Accepted at ACM MM 2026.", "MM 2026"),
@@ -164,6 +170,11 @@ def test_model_families_are_typed_consistently(nlp, name, typ):
 ])
 def test_not_concepts(nlp, text, junk):
     assert junk not in [t for t, _y, _c in found(nlp, text)]
+
+
+def test_digit_first_names_are_not_taken_for_values(nlp):
+    got = [t for t, _y, _c in found(nlp, "We compare 3DGS and a 2.5D U-Net over 5G links with word2vec and 300W.")]
+    assert {"3DGS", "2.5D U-Net", "5G", "word2vec", "300W"} <= set(got)
 
 
 def test_no_concept_has_an_empty_label(nlp):

@@ -53,6 +53,7 @@ _INITIALS = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]?$|[A-Za-z]\.[A-Z]")  # U.S., e
 _LOWER_DIGIT_JUNK = re.compile(r"^[a-z](?:.*\d{4}|[a-z0-9]{0,3}$)")
 _WORDISH = re.compile(r"^[A-Za-z][A-Za-z0-9.^+’'\-]*$")
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+_NUMBER_THEN_LETTERS = re.compile(r"^\d+(?:[.,]\d+)?([^\W\d_]+)$")
 # Stop words that also serve as noun modifiers in technical phrases ("top layer", "full model").
 _STOP_KEEP = frozenset({"top", "bottom", "full", "front", "back", "side", "part", "first", "last", "third"})
 
@@ -160,6 +161,7 @@ class TokenTable:
         self._verbs = verb_only_words()
         self._ing_nouns = pattern_list("ing_nouns.txt")
         self._all_verbs = verb_words()
+        self._units = pattern_list("units.txt")
 
     def infos(self, doc) -> tuple[list[TokInfo], bytes]:
         """Features of every token of ``doc`` and its trailing-whitespace flags (1 or 0 per token).
@@ -222,11 +224,16 @@ class TokenTable:
         # Views of the packed uint64 columns: indexing one gives a Python int.
         return memoryview(got[2]).cast("Q"), memoryview(got[3]).cast("Q")
 
+    def _is_value(self, lower: str) -> bool:
+        """A number with a unit written on ("1.12cm", "10.8mw"): a value, not a name."""
+        unit = _NUMBER_THEN_LETTERS.match(lower)
+        return unit is not None and unit.group(1) in self._units
+
     def _compute(self, text: str) -> TokInfo:
         lower = text.lower()
         if text == "-":
             return TokInfo(HYPHEN, lower, False, False, None, False, False, False, False)
-        if _NUMBER.match(text) or (text[:1].isdigit() and _QUANTITY.match(text)):
+        if _NUMBER.match(text) or (text[:1].isdigit() and (_QUANTITY.match(text) or self._is_value(lower))):
             # A quantity ("7B", "1.8k+") is a number: it can follow a name ("LLaMA 7B") but is none.
             return TokInfo(NUMBER, lower, False, False, None, False, False, False, False)
         if lower in _NAMING_VERBS:
