@@ -100,18 +100,6 @@ def pagerank(G: nx.Graph, weight: str | None = "weight", alpha: float = 0.85) ->
     return _pagerank_of(_matrix(len(nodes), rows, cols, data, _loops(G, rows, cols)), nodes, alpha)
 
 
-def _eigenvector_arpack(G: nx.Graph, weight: str | None, max_iter: int = 1000, tol: float = 1e-8) -> dict:
-    """``nx.eigenvector_centrality_numpy`` with a fixed ARPACK start vector.
-
-    networkx leaves ARPACK its random start vector, whose generator carries over from one
-    call to the next in a process: a second build in the same process differed in the last
-    digits of every value.
-    """
-    nodes = list(G)
-    M = nx.to_scipy_sparse_array(G, nodelist=nodes, weight=weight, dtype=float)
-    return dict(zip(nodes, _eigenvector_matrix(M, max_iter, tol)))
-
-
 def _eigenvector_matrix(M, max_iter: int = 1000, tol: float = 1e-8) -> np.ndarray:
     """The leading eigenvector of the adjacency matrix ``M`` (ARPACK, fixed start), unit length, sum > 0."""
     import scipy.sparse.linalg
@@ -123,10 +111,6 @@ def _eigenvector_matrix(M, max_iter: int = 1000, tol: float = 1e-8) -> np.ndarra
     return largest / (np.sign(largest.sum()) * np.linalg.norm(largest))
 
 
-def _largest_component(G: nx.Graph):
-    return max(nx.connected_components(G), key=lambda c: (len(c), min(map(str, c))))
-
-
 def eigenvector(G: nx.Graph, weight: str | None = "weight") -> dict:
     """Eigenvector centrality (scipy/ARPACK); 0 for every node outside the largest component.
 
@@ -136,29 +120,19 @@ def eigenvector(G: nx.Graph, weight: str | None = "weight") -> dict:
     >>> round(eigenvector(nx.star_graph(3), weight=None)[0], 3)
     0.707
     """
-    out = dict.fromkeys(G.nodes, 0.0)
     if G.number_of_edges() == 0:
-        return out
-    comp = _largest_component(G)
-    H = G if len(comp) == len(G) else ordered_subgraph(G, comp)
-    if H.number_of_nodes() < 3:
-        for n in H:
-            out[n] = 1.0 / np.sqrt(H.number_of_nodes())
-        return out
-    try:
-        ev = _eigenvector_arpack(H, weight)
-    except Exception:  # ARPACK can fail on odd spectra; fall back to power iteration
-        ev = nx.eigenvector_centrality(H, weight=weight, max_iter=2000, tol=1e-8)
-    for n, v in ev.items():
-        out[n] = abs(float(v))
-    return out
+        return dict.fromkeys(G.nodes, 0.0)
+    nodes, rows, cols, (data,) = _adjacency(G, (weight,))
+    return _eigenvector_of(G, _matrix(len(nodes), rows, cols, data, _loops(G, rows, cols)), nodes, weight)
 
 
 def _eigenvector_of(G: nx.Graph, A, nodes: list, weight: str | None) -> dict:
     """:func:`eigenvector` from ``G``'s adjacency matrix ``A`` (rows in the order of ``nodes``).
 
-    The largest component's matrix is cut out of ``A`` (rows and columns in ``G``'s order, as
-    :func:`ordered_subgraph` orders them) instead of built again from a copy of the graph.
+    The largest component's matrix is cut out of ``A`` (rows and columns in ``G``'s order)
+    instead of built again from a copy of the graph. ARPACK gets a fixed start vector:
+    networkx leaves it a random one, whose generator carries over from one call to the next in
+    a process (a second build in the same process differed in the last digits of every value).
     """
     out = dict.fromkeys(nodes, 0.0)
     if G.number_of_edges() == 0:
@@ -171,7 +145,7 @@ def _eigenvector_of(G: nx.Graph, A, nodes: list, weight: str | None) -> dict:
         big = np.flatnonzero(sizes == sizes.max())
         if len(big) == 1:
             part = big[0]
-        else:  # ties: as _largest_component breaks them (the greatest smallest node name)
+        else:  # ties: the component with the greatest smallest node name
             names = np.array([str(n) for n in nodes], dtype=object)
             part = max(big.tolist(), key=lambda b: min(names[labels == b].tolist()))
         keep = np.flatnonzero(labels == part)
