@@ -532,6 +532,8 @@ def _edge_items(G) -> list:
     generator cost a third of writing a 500,000-edge graph)."""
     if G.is_multigraph():
         return list(G.edges(data=True))
+    # the adjacency dicts themselves, as viz.html's capped views read them: the public views
+    # (G.adj, G.succ) wrap every item in a Mapping lookup
     if G.is_directed():
         return [(u, v, d) for u, nbrs in G._succ.items() for v, d in nbrs.items()]
     out, seen = [], set()
