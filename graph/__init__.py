@@ -243,16 +243,6 @@ def _citation_side(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.Da
     return introductions, inferred_citations(papers, mentions, concepts, introductions=introductions)
 
 
-class _Done:
-    """A finished result with a future's ``result()``."""
-
-    def __init__(self, value):
-        self.value = value
-
-    def result(self):
-        return self.value
-
-
 def _side_tasks(tasks: list, parallel: bool) -> list:
     """Run ``tasks`` (``(func, args)`` pairs), in order; return one future per task.
 
@@ -261,8 +251,13 @@ def _side_tasks(tasks: list, parallel: bool) -> list:
     results, so memory is not shared (and counted) twice, and it behaves the same on every
     platform.  Otherwise here and now.
     """
+    from concurrent.futures import Future
+
     if not parallel:
-        return [_Done(func(*args)) for func, args in tasks]
+        futures = [Future() for _ in tasks]
+        for future, (func, args) in zip(futures, tasks):
+            future.set_result(func(*args))
+        return futures
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
