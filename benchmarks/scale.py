@@ -21,6 +21,7 @@ synthetic corpus of as many papers, built the same way and labelled as such::
 
     python benchmarks/scale.py --input ../shared/corpora/arxiv-recent-cs/papers.jsonl --first 10000 --synthetic
     python benchmarks/scale.py --input ../shared/corpora/citeseer
+    python benchmarks/scale.py --build --papers 1000000 --json   # a million, end to end
 
 ``--extract-only`` streams the generated papers chunk by chunk into
 :func:`conceptgraph.extract.engine.extract_to_parquet` (nothing holds the
@@ -92,11 +93,27 @@ def synthetic_chunks(n: int, seed: int = 0, chunk_size: int = 10_000):
         made += m
 
 
+#: Papers per file of a generated corpus: one file of 1,000,000 (1.1 GiB) is more than ``load``
+#: reads from one file, and a corpus that size comes as several files anyway.
+SHARD_PAPERS = 100_000
+
+
 def write_corpus(path: Path, n: int, seed: int = 0) -> Path:
-    with open(path, "w", encoding="utf-8") as fh:
+    """Write ``n`` synthetic papers into the directory ``path`` as JSON Lines files of ``SHARD_PAPERS``."""
+    path.mkdir(parents=True, exist_ok=True)
+    fh, written = None, 0
+    try:
         for chunk in synthetic_chunks(n, seed):
             for t, a, y in zip(chunk["title"], chunk["abstract"], chunk["year"]):
+                if written % SHARD_PAPERS == 0:
+                    if fh:
+                        fh.close()
+                    fh = open(path / f"part-{written // SHARD_PAPERS:04d}.jsonl", "w", encoding="utf-8")
                 fh.write(json.dumps({"title": t, "abstract": a, "year": y}, ensure_ascii=False) + "\n")
+                written += 1
+    finally:
+        if fh:
+            fh.close()
     return path
 
 
@@ -193,10 +210,10 @@ def run(args) -> dict:
             info.update({"mentions": stats["mentions"], "concepts": stats["concepts"],
                          "papers_per_s": round(args.papers / max(stats["seconds"], 1e-9))})
     else:
-        corpus = work / "corpus.jsonl"
+        corpus = work / "corpus"
         with stage("generate") as info:
             write_corpus(corpus, args.papers, args.seed)
-            info["bytes"] = corpus.stat().st_size
+            info["bytes"] = _size([str(corpus)])
         with stage("load") as info:
             papers = conceptgraph.load(corpus)
             info["papers"] = len(papers)
@@ -308,18 +325,25 @@ def build_row(label: str, inputs: list[str], outdir: Path, jobs: int | None, mem
             "peak_rss_gib": _gib(mem.peak_between(start, end)), "stages": stages}
 
 
-def run_real(args) -> dict:
-    """``--input`` mode: the real build on real corpora (and optionally a synthetic row)."""
+def run_builds(args) -> dict:
+    """``--input`` / ``--build`` mode: the real build on real corpora and/or a synthetic corpus.
+
+    The synthetic row has as many papers as the real corpus (``--synthetic``) or ``--papers``
+    (``--build`` alone).
+    """
     work = Path(args.workdir or tempfile.mkdtemp(prefix="cg-scale-"))
     work.mkdir(parents=True, exist_ok=True)
     mem = Memory()
-    inputs = _head(args.input, args.first, work)
-    label = args.label or (" + ".join(Path(i).parent.name if Path(i).name == "papers.jsonl" else Path(i).name
-                                      for i in args.input) + (f", first {args.first:,} lines" if args.first else ""))
-    rows = [build_row(label, inputs, work / "out-real", args.jobs, mem)]
-    if args.synthetic:
-        corpus = write_corpus(work / "synthetic.jsonl", rows[0]["papers"], args.seed)
-        rows.append(build_row(f"synthetic (sample sentences recombined), {rows[0]['papers']:,} papers",
+    rows = []
+    if args.input:
+        inputs = _head(args.input, args.first, work)
+        label = args.label or (" + ".join(Path(i).parent.name if Path(i).name == "papers.jsonl" else Path(i).name
+                                          for i in args.input) + (f", first {args.first:,} lines" if args.first else ""))
+        rows.append(build_row(label, inputs, work / "out-real", args.jobs, mem))
+    if args.synthetic or not args.input:
+        n = rows[0]["papers"] if rows else args.papers
+        corpus = write_corpus(work / "synthetic", n, args.seed)
+        rows.append(build_row(f"synthetic (sample sentences recombined), {n:,} papers",
                               [str(corpus)], work / "out-synthetic", args.jobs, mem))
     mem.stop()
     if not args.keep and not args.workdir:
@@ -345,6 +369,9 @@ def main(argv=None) -> int:
     parser.add_argument("--synthetic", action="store_true",
                         help="with --input: add a row for a synthetic corpus of the same size, built the same way")
     parser.add_argument("--papers", type=int, default=10_000)
+    parser.add_argument("--build", action="store_true",
+                        help="run the whole build (tables and graphs written) on --papers synthetic papers, "
+                             "timed as --input is")
     parser.add_argument("--jobs", type=int, default=None,
                         help="processes (default: build's, the usable cores from 2,000 papers on)")
     parser.add_argument("--batch-size", type=int, default=None, help="nlp.pipe batch (default: the library's)")
@@ -359,8 +386,8 @@ def main(argv=None) -> int:
     parser.add_argument("--progress", action="store_true", help="show the progress counter")
     parser.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
     args = parser.parse_args(argv)
-    if args.input:
-        result = run_real(args)
+    if args.input or args.build:
+        result = run_builds(args)
         print(json.dumps(result, indent=2)) if args.json else _print_rows(result)
         return 0
     if args.jobs is None:  # the synthetic run calls the stages itself: build's default, resolved here
