@@ -94,9 +94,14 @@ def _title_key(title: str, normalised: str | None = None) -> str | None:
     return key if len(key) >= 15 and key.count(" ") >= 1 else None
 
 
-def _abstract_key(abstract: str, normalised: str | None = None) -> str | None:
+def _abstract_key(abstract: str, normalised: str | None = None) -> bytes | None:
     key = normalise_text(abstract) if normalised is None else normalised
-    return key if key.count(" ") >= 7 else None  # 8 words: normalised text is single-spaced
+    if key.count(" ") < 7:  # 8 words: normalised text is single-spaced
+        return None
+    # A 128-bit digest, not the text: the text was a second copy of every abstract (about 1 GB
+    # held through a load of a million abstracts); two different abstracts share a digest with
+    # odds of about 1 in 10^20 at that size.
+    return hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 class _Corpus:
@@ -119,12 +124,12 @@ class _Corpus:
         self.merge_duplicates = merge_duplicates
         self.papers: list[dict] = []
         self.by_doi: dict[str, int] = {}
-        self.by_abstract: dict[str, int] = {}
+        self.by_abstract: dict[bytes, int] = {}  # digest of the normalised abstract -> paper
         self.by_title: dict[str, list[int]] = {}
         self.ids: set[str] = set()
         self.aliases: dict[str, str] = {}  # explicit id of a merged record -> id of its paper
 
-    def find_duplicate(self, rec: dict, akey: str | None, tkey: str | None, norm_title: str) -> int | None:
+    def find_duplicate(self, rec: dict, akey: bytes | None, tkey: str | None, norm_title: str) -> int | None:
         doi = (rec["doi"] or "").lower()
         if doi and doi in self.by_doi:
             return self.by_doi[doi]
@@ -219,7 +224,7 @@ class _Corpus:
         for stats in {id(stats): stats for _, stats in links}.values():
             stats["skips"].sort(key=lambda skip: skip["line"])
 
-    def _index(self, keys: tuple[str | None, str | None], index: int, doi: str | None):
+    def _index(self, keys: tuple[bytes | None, str | None], index: int, doi: str | None):
         akey, tkey = keys
         if doi:
             self.by_doi.setdefault(doi.lower(), index)
