@@ -251,6 +251,14 @@ def _absolute_inputs(inputs: list[str] | None) -> list[str] | None:
     return [os.path.abspath(os.path.expanduser(i)) for i in inputs]
 
 
+def _write_tables(staged: outputs.OutputSet, tables: list, parallel: bool) -> list:
+    """Write ``(name, table)`` pairs as CSV into the staging folder: futures of the paths written,
+    in a second process when ``parallel``, else here and now (in this order, either way)."""
+    from .graph import side_tasks
+
+    return side_tasks([(outputs.write_csv, (staged.path(name), table)) for name, table in tables], parallel)
+
+
 def _columns(table: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return table[[c for c in columns if c in table.columns]]
 
@@ -334,6 +342,11 @@ def _build(staged: outputs.OutputSet, log, inputs, options: BuildOptions) -> Bui
             extraction = mentions.attrs.pop("extraction", {})
         log.status(f"{len(mentions):,} mentions of {len(concepts):,} concepts")
     timings["extract"] = time.perf_counter() - start
+    # With 2 jobs or more the tables are written in a second process while this one builds the graphs
+    # and writes them; mentions.csv needs only the extraction, so it is written during the graph stage.
+    parallel = jobs >= 2 and len(papers) >= cg_graph.PARALLEL_MIN_PAPERS
+    mention_table = [("mentions.csv", _columns(mentions, MENTIONS_CSV_COLUMNS))]
+    pending = _write_tables(staged, mention_table, parallel) if parallel else []
 
     start = time.perf_counter()
     with log.stage("building graphs and analytics"):
@@ -343,21 +356,20 @@ def _build(staged: outputs.OutputSet, log, inputs, options: BuildOptions) -> Bui
 
     start = time.perf_counter()
     with log.stage("writing tables and graphs"):
-        tables = [("papers.csv", _columns(graphs.papers, PAPERS_CSV_COLUMNS)),
-                  ("mentions.csv", _columns(mentions, MENTIONS_CSV_COLUMNS)),
-                  ("concepts.csv", _columns(graphs.concepts, CONCEPTS_CSV_COLUMNS)),
-                  ("paper_edges.csv", _columns(graphs.paper_edges, PAPER_EDGES_CSV_COLUMNS)),
-                  ("clusters.csv", graphs.clusters)]
-        files = []
-        for name, table in tables:
-            log.status(name)
-            files.append(outputs.write_csv(staged.path(name), table))
+        tables = [("papers.csv", _columns(graphs.papers, PAPERS_CSV_COLUMNS))] + ([] if parallel else mention_table) \
+            + [("concepts.csv", _columns(graphs.concepts, CONCEPTS_CSV_COLUMNS)),
+               ("paper_edges.csv", _columns(graphs.paper_edges, PAPER_EDGES_CSV_COLUMNS)),
+               ("clusters.csv", graphs.clusters)]
+        pending += _write_tables(staged, tables, parallel)
+        graph_files = []
         # The paper map as graph.graphml, the concept map beside it; `conceptgraph export` writes the rest.
         # The abstracts stay in papers.csv: in the paper map they were a third of a 50,000-paper build's output.
         for name, G, leave_out in (("graph.graphml", graphs.paper_graph, GRAPHML_LEFT_OUT),
                                    ("concept_graph.graphml", graphs.concept_graph, ())):
             log.status(name)
-            files.append(outputs.write_graphml(G, staged.path(name), leave_out=leave_out))
+            graph_files.append(outputs.write_graphml(G, staged.path(name), leave_out=leave_out))
+        log.status("tables")
+        files = [future.result() for future in pending] + graph_files
     timings["write_tables"] = time.perf_counter() - start
 
     start = time.perf_counter()

@@ -243,11 +243,11 @@ def _citation_side(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.Da
     return introductions, inferred_citations(papers, mentions, concepts, introductions=introductions)
 
 
-def _side_tasks(tasks: list, parallel: bool) -> list:
+def side_tasks(tasks: list, parallel: bool) -> list:
     """Run ``tasks`` (``(func, args)`` pairs), in order; return one future per task.
 
     ``parallel``: in one new process, while this one goes on (:func:`analyse` does its paper
-    side meanwhile).  A spawned process, not a forked one: it holds only its arguments and
+    side meanwhile; ``build`` writes its tables there while it writes the graphs).  A spawned process, not a forked one: it holds only its arguments and
     results, so memory is not shared (and counted) twice, and it behaves the same on every
     platform.  Otherwise here and now.
     """
@@ -362,7 +362,7 @@ def analyse(papers: pd.DataFrame, mentions: pd.DataFrame, concepts: pd.DataFrame
     # second process while this one computes terms, paper vectors and links (started here in
     # both cases, so that both see the same inputs).
     in_concept_graph = inc.df >= concept_min_papers
-    side = _side_tasks([(_citation_side, (papers, mentions, concepts, infer_citations, max_introducers)),
+    side = side_tasks([(_citation_side, (papers, mentions, concepts, infer_citations, max_introducers)),
                         (_concept_side, (concepts, inc, params["concept_resolution"], seed, in_concept_graph)),
                         (concept_years, (papers, mentions, concepts))],
                        parallel=jobs >= 2 and len(papers) >= PARALLEL_MIN_PAPERS)
