@@ -104,6 +104,17 @@ def test_second_build_is_byte_identical(sample_build, tmp_path):
     assert first == second
 
 
+def test_tables_written_in_a_second_process_are_the_same_files(sample_build, tmp_path, monkeypatch):
+    import conceptgraph.graph as graph
+
+    monkeypatch.setattr(graph, "PARALLEL_MIN_PAPERS", 0)  # the sample corpus is far below the threshold
+    outdir, _ = sample_build
+    parallel = build(outdir=tmp_path / "parallel", cache=False, jobs=2)
+    for name in sorted(OUTPUT_FILES - {"report.json"}):
+        assert (outdir / name).read_bytes() == (parallel.outdir / name).read_bytes(), name
+    assert {p.name for p in parallel.files} == OUTPUT_FILES
+
+
 def test_cli_build_summary_and_queries(sample_build, tmp_path, capsys):
     outdir, _ = sample_build
     assert cli.main(["centrality", "-o", str(outdir), "--type", "dataset", "--top", "5"]) == 0
