@@ -59,7 +59,7 @@ def test_head_words_file():
     table = heads()
     assert table["network"][0] == "architecture" and table["dataset"][0] == "dataset"
     assert table["pruning"][0] == "method" and table["accuracy"][0] == "metric"
-    assert all(t in TYPES and m in (0, 1, 2, 3) for t, m in table.values())
+    assert all(t in TYPES and m in (0, 1, 2) for t, m in table.values())
     for name in ("boundary_words.txt", "trim_words.txt", "participles.txt", "name_stop.txt",
                  "generic_words.txt", "soft_modifiers.txt", "ing_nouns.txt", "evaluation_words.txt"):
         assert (PATTERNS_DIR / name).read_text(encoding="utf-8").strip()

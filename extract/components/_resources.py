@@ -87,51 +87,33 @@ def common_words(min_log_prob: float = -14.0) -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def lemma_index() -> dict[str, frozenset[str]]:
-    """spacy-lookups-data's English base forms by part of speech (``adj``, ``adv``, ``noun``, ``verb``).
+def verb_only_words() -> frozenset[str]:
+    """Base forms that spacy-lookups-data lists as verbs but never as nouns or adjectives.
 
-    It stands in for the missing POS tagger. The spaCy ``Table`` keeps only string hashes,
-    so the packaged JSON is read directly.
+    Such a word ("revive", "outperform") cannot sit inside a noun phrase, so the
+    chunker uses it as a boundary, which stands in for the missing POS tagger.
     """
     import gzip
     from importlib import resources
 
     ref = resources.files("spacy_lookups_data") / "data" / "en_lemma_index.json.gz"
     with ref.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as fh:
-        return {pos: frozenset(words) for pos, words in json.load(fh).items()}
+        index = json.load(fh)
+    return frozenset(index["verb"]) - frozenset(index["noun"]) - frozenset(index["adj"])
 
 
-def verb_only_words() -> frozenset[str]:
-    """Base forms listed as verbs but never as nouns or adjectives.
-
-    Such a word ("revive", "outperform") cannot sit inside a noun phrase, so the
-    chunker uses it as a boundary.
-    """
-    index = lemma_index()
-    return index["verb"] - index["noun"] - index["adj"]
-
-
+@lru_cache(maxsize=1)
 def verb_words() -> frozenset[str]:
-    """Base forms listed as verbs ("probe", "measure", "model").
+    """Base forms that spacy-lookups-data lists as verbs ("probe", "measure", "model").
 
     After "to" such a word is an infinitive ("to probe reasoning"), not a modifier.
     """
-    return lemma_index()["verb"]
+    import gzip
+    from importlib import resources
 
-
-def adjective_only_words() -> frozenset[str]:
-    """Base forms listed as adjectives but never as nouns ("explicit", "holistic").
-
-    Such a word only describes: before a generic head ("explicit representation",
-    "predictive model") it names no kind of thing, where a noun does ("diffusion model").
-    """
-    index = lemma_index()
-    return index["adj"] - index["noun"]
-
-
-def noun_words() -> frozenset[str]:
-    """Base forms listed as nouns."""
-    return lemma_index()["noun"]
+    ref = resources.files("spacy_lookups_data") / "data" / "en_lemma_index.json.gz"
+    with ref.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as fh:
+        return frozenset(json.load(fh)["verb"])
 
 
 @lru_cache(maxsize=200_000)

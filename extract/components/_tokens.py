@@ -29,8 +29,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Span
 from spacy.util import minibatch
 
-from ._resources import (adjective_only_words, common_words, heads, noun_words, pattern_list, singular,
-                         verb_only_words, verb_words)
+from ._resources import common_words, heads, pattern_list, singular, verb_only_words, verb_words
 
 BOUNDARY, HYPHEN, WORD, NUMBER = 0, 1, 2, 3
 _KEY = "cg_token_infos"
@@ -55,8 +54,6 @@ _LOWER_DIGIT_JUNK = re.compile(r"^[a-z](?:.*\d{4}|[a-z0-9]{0,3}$)")
 _WORDISH = re.compile(r"^[A-Za-z][A-Za-z0-9.^+’'\-]*$")
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 _NUMBER_THEN_LETTERS = re.compile(r"^\d+(?:[.,]\d+)?([^\W\d_]+)$")
-# Endings of adjectives the lemma table does not list ("agentic", "generalizable", "multimodal").
-_ADJECTIVE_ENDINGS = ("ic", "ive", "al", "able", "ible", "ous")
 # Stop words that also serve as noun modifiers in technical phrases ("top layer", "full model").
 _STOP_KEEP = frozenset({"top", "bottom", "full", "front", "back", "side", "part", "first", "last", "third"})
 
@@ -88,7 +85,6 @@ class TokInfo(NamedTuple):
     names_next: bool = False  # "called", "dubbed": the words after it are a name
     adverb: bool = False  # an -ly adverb ("increasingly"): opens no noun phrase unless a participle follows
     verb: bool = False  # a base form that can be a verb ("probe", "model"): after "to", an infinitive
-    describes: bool = False  # a lowercase word that is only ever an adjective ("explicit", "agentic")
 
 
 CANDIDATES = "cg_candidates"
@@ -166,8 +162,6 @@ class TokenTable:
         self._ing_nouns = pattern_list("ing_nouns.txt")
         self._all_verbs = verb_words()
         self._units = pattern_list("units.txt")
-        self._adjectives = adjective_only_words()
-        self._nouns = noun_words()
 
     def infos(self, doc) -> tuple[list[TokInfo], bytes]:
         """Features of every token of ``doc`` and its trailing-whitespace flags (1 or 0 per token).
@@ -273,6 +267,4 @@ class TokenTable:
         return TokInfo(WORD, lower, name, title, head, lower in self._trim, verb_ed,
                        lower.endswith("ing") and len(lower) > 5, lower in self._common, plural,
                        name or title, head is not None, adverb=adverb,
-                       verb=text.islower() and lower in self._all_verbs,
-                       describes=text.islower() and (lower in self._adjectives or (
-                           lower.endswith(_ADJECTIVE_ENDINGS) and lower not in self._nouns)))
+                       verb=text.islower() and lower in self._all_verbs)

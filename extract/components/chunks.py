@@ -10,10 +10,8 @@ that are not listed noun modifiers, and lowercase plurals (English compounds tak
 singular modifiers, so in "DQN combines Q-learning" the phrase is "Q-learning"). Evaluative
 modifiers ("novel", "efficient") are trimmed from the left, as is an -ing verb
 that opens the phrase after a preposition ("by training deep networks"). The head
-decides the type; heads marked in the file need one modifier ("deep models"),
-a name-like one ("COCO test-dev set") or one that names a kind of thing (a generic
-head such as "representation" after adjectives alone, "holistic representation", is
-a description, not a concept).
+decides the type; heads marked in the file need one modifier ("deep models") or
+a name-like one ("COCO test-dev set").
 
 When the pipeline has a parser (``build_nlp(model="en_core_web_sm")``), spaCy's
 noun chunks are used instead, with the same head typing and trimming.
@@ -31,9 +29,9 @@ Examples
 >>> from conceptgraph.extract import components
 >>> nlp = spacy.blank("en")
 >>> _ = nlp.add_pipe("cg_chunks", config={"write_spans": True})
->>> doc = nlp("We then use a dynamic pooling over CNN-based encoders and a holistic representation.")
+>>> doc = nlp("We then use a dynamic pooling over CNN-based systems.")
 >>> [(s.text, s.label_) for s in doc.spans["cg_chunks"]]
-[('dynamic pooling', 'method'), ('CNN-based encoders', 'architecture')]
+[('dynamic pooling', 'method'), ('CNN-based systems', 'method')]
 """
 from __future__ import annotations
 
@@ -68,7 +66,6 @@ class Chunker(BatchedComponent):
         self.ing_nouns = pattern_list("ing_nouns.txt")
         self.kind_words = pattern_list("kind_words.txt")
         self.trim_words = pattern_list("trim_words.txt")
-        self.compound_suffixes = pattern_list("compound_suffixes.txt")
 
     def __call__(self, doc: Doc) -> Doc:
         infos, spaces = self.table.infos(doc)
@@ -140,24 +137,7 @@ class Chunker(BatchedComponent):
         if min_mods == 2 and not any(m.kind == NUMBER or (m.kind == WORD and (m.name or m.title))
                                      for m in infos[j:i]):
             return None
-        if min_mods == 3 and not self._names_a_kind(infos, spaces, j, i):
-            return None
         return j, i + 1, typ, ""
-
-    def _names_a_kind(self, infos, spaces, j: int, i: int) -> bool:
-        """A modifier in j..i-1 that says what kind of thing the generic head i is: a noun or a name
-        ("diffusion model", "BERT model"), not only words that describe it ("predictive model",
-        "holistic embeddings") or the left part of a compound that qualifies ("gating-based method")."""
-        for k in range(j, i):
-            inf = infos[k]
-            if inf.kind != WORD or inf.describes or (k > j and infos[k - 1].kind == HYPHEN
-                                                     and inf.lower in self.compound_suffixes):
-                continue
-            if k + 2 < i and infos[k + 1].kind == HYPHEN and self._joined(spaces, k + 1) \
-                    and infos[k + 2].lower in self.compound_suffixes:
-                continue
-            return True
-        return False
 
     def _verb_ing(self, inf) -> bool:
         """An -ing word that is no noun of ours: a participle when a noun phrase stops before it."""
@@ -214,8 +194,7 @@ class Chunker(BatchedComponent):
                 continue
             s = self._trim(infos, spaces, chunk.start, i)
             mods = [infos[k] for k in range(s, i) if infos[k].kind in (WORD, NUMBER)]
-            if (head[1] == 1 and not mods) or (head[1] == 2 and not any(m.name or m.title for m in mods)) \
-                    or (head[1] == 3 and not self._names_a_kind(infos, spaces, s, i)):
+            if (head[1] == 1 and not mods) or (head[1] == 2 and not any(m.name or m.title for m in mods)):
                 continue
             spans.append((s, i + 1, head[0], ""))
         return spans
