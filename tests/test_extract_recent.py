@@ -467,3 +467,41 @@ def test_a_label_is_on_one_line(nlp):
     _mentions, concepts = run(nlp, "First, we introduce a layer-wise\nimportance score to rank layers.")
     assert "layer-wise importance score" in set(concepts.label)
     assert not concepts.label.str.contains("\n").any()
+
+
+# -- term-hood: descriptions, outputs, places and venues are no concepts ---------------
+
+@pytest.mark.parametrize("text, junk, kept", [
+    ("We build a generalizable detector from holistic embeddings.", ["generalizable detector",
+                                                                     "holistic embeddings"], []),
+    ("The agents learn heterogeneous backbones for rapid object localization.", ["heterogeneous backbones"],
+     ["object localization"]),
+])
+def test_a_descriptive_adjective_before_a_head_word_is_no_concept(nlp, text, junk, kept):
+    texts = [t for t, _y, _c in found(nlp, text)]
+    assert not set(junk) & set(texts), texts
+    assert set(kept) <= set(texts), texts
+
+
+def test_a_title_case_title_describing_its_data_names_no_dataset(nlp):
+    got = found(nlp, "We record speech in twelve districts.", "We rank options.",
+                titles=["VoxDist12: A Regional Corpus of Spontaneous Speech",
+                        "Supplier Selection via Fuzzy Analytic Hierarchy Process"])
+    texts = {t: y for t, y, _c in got}
+    assert "Regional Corpus" not in texts and "VoxDist12" in texts
+    assert texts.get("Fuzzy Analytic Hierarchy Process") == "method"
+
+
+def test_plural_outputs_of_a_task_are_not_the_task(nlp):
+    got = found(nlp, "We compare the grade predictions with reference segmentations for trajectory prediction.")
+    texts = {t: y for t, y, _c in got}
+    assert not {"grade predictions", "reference segmentations", "segmentations"} & set(texts), texts
+    assert texts.get("trajectory prediction") == "task"
+
+
+def test_places_and_venues_are_no_methods(nlp):
+    got = found(nlp, "Texts from Sri Lanka and North America were used. The study appeared at WINE 2024 "
+                     "and in Planetary Science Letters. We evaluate on BraTS 2021.")
+    texts = {t for t, _y, _c in got}
+    assert not {"Sri Lanka", "North America", "WINE 2024", "Planetary Science Letters"} & texts, texts
+    assert "BraTS 2021" in texts

@@ -69,6 +69,14 @@ def pattern_list(name: str) -> frozenset[str]:
     return read_list(name)
 
 
+@lru_cache(maxsize=None)
+def left_trimmed_words() -> frozenset[str]:
+    """Modifiers dropped from a phrase's left edge: the evaluative ones (``trim_words.txt``,
+    "novel", "efficient") and the descriptive ones (``descriptive_adjectives.txt``,
+    "generalizable", "holistic")."""
+    return pattern_list("trim_words.txt") | pattern_list("descriptive_adjectives.txt")
+
+
 @lru_cache(maxsize=1)
 def common_words(min_log_prob: float = -14.0) -> frozenset[str]:
     """Frequent English words (lowercase) from spacy-lookups-data's ``lexeme_prob`` table.

@@ -29,7 +29,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Span
 from spacy.util import minibatch
 
-from ._resources import common_words, heads, pattern_list, singular, verb_only_words, verb_words
+from ._resources import common_words, heads, left_trimmed_words, pattern_list, singular, verb_only_words, verb_words
 
 BOUNDARY, HYPHEN, WORD, NUMBER = 0, 1, 2, 3
 _KEY = "cg_token_infos"
@@ -154,7 +154,7 @@ class TokenTable:
         self._cache: dict[int, TokInfo] = {}
         self._stop = (STOP_WORDS - _STOP_KEEP) | pattern_list("boundary_words.txt")
         self._name_stop = pattern_list("name_stop.txt")
-        self._trim = pattern_list("trim_words.txt")
+        self._trim = left_trimmed_words()
         self._participles = pattern_list("participles.txt")
         self._heads = heads()
         self._common = common_words()

@@ -41,7 +41,7 @@ from operator import attrgetter
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ._resources import pattern_list
+from ._resources import left_trimmed_words, pattern_list
 from ._tokens import BOUNDARY, BatchedComponent, HYPHEN, NUMBER, WORD, put_candidates, shared_table
 
 _IS_HEAD = attrgetter("is_head")
@@ -65,7 +65,7 @@ class Chunker(BatchedComponent):
         self.participles = pattern_list("participles.txt")
         self.ing_nouns = pattern_list("ing_nouns.txt")
         self.kind_words = pattern_list("kind_words.txt")
-        self.trim_words = pattern_list("trim_words.txt")
+        self.trim_words = left_trimmed_words()
 
     def __call__(self, doc: Doc) -> Doc:
         infos, spaces = self.table.infos(doc)
@@ -74,8 +74,9 @@ class Chunker(BatchedComponent):
             cands = self._from_noun_chunks(doc, infos, spaces)
         else:
             cands = []
+            title_end = doc.user_data.get("cg_title_tokens", 0)
             for i in compress(range(len(infos)), map(_IS_HEAD, infos)):
-                found = self._phrase(infos, spaces, i)
+                found = self._phrase(infos, spaces, i, i < title_end)
                 if found is not None:
                     cands.append(found)
         put_candidates(doc, self.spans_key, cands, self.write_spans)
@@ -86,8 +87,9 @@ class Chunker(BatchedComponent):
         """Token k is a hyphen glued to both neighbours."""
         return 0 < k < len(spaces) - 1 and not spaces[k - 1] and not spaces[k]
 
-    def _phrase(self, infos, spaces, i: int) -> tuple[int, int, str, str] | None:
-        """(start, end, type, "") of the phrase headed by token i, or None."""
+    def _phrase(self, infos, spaces, i: int, in_title: bool = False) -> tuple[int, int, str, str] | None:
+        """(start, end, type, "") of the phrase headed by token i, or None; ``in_title``: token i
+        is in the title."""
         n = len(infos)
         if i + 1 < n:
             nxt = infos[i + 1]
@@ -130,11 +132,17 @@ class Chunker(BatchedComponent):
         if j > i:
             return None  # the head ends a trimmed compound ("high-accuracy and"): no phrase is left
         typ, min_mods = infos[i].head
+        if typ == "task" and infos[i].plural and infos[i].lower.endswith("ions"):
+            return None  # "grade predictions", "rough segmentations": outputs of a task, not the task
         # After trimming, a phrase longer than its head starts with a word, so j < i means
         # it has a modifier.
         if min_mods == 1 and j == i:
             return None
-        if min_mods == 2 and not any(m.kind == NUMBER or (m.kind == WORD and (m.name or m.title))
+        # A Title Case title capitalises every word: there a data head needs a real name ("A
+        # Regional Corpus of ..." describes the data its title names), a method head does not
+        # ("... via Fuzzy Analytic Hierarchy Process").
+        title_names = not (in_title and typ == "dataset")
+        if min_mods == 2 and not any(m.kind == NUMBER or (m.kind == WORD and (m.name or (m.title and title_names)))
                                      for m in infos[j:i]):
             return None
         return j, i + 1, typ, ""

@@ -52,7 +52,7 @@ from operator import and_
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ._resources import Lexicon, norm_key, pattern_list, slug
+from ._resources import Lexicon, left_trimmed_words, norm_key, pattern_list, slug
 from ._tokens import ARCH_SUFFIXES, HYPHEN, WORD, BatchedComponent, get_candidates, release, shared_table
 
 MENTIONS_KEY = "cg_mentions"
@@ -70,6 +70,12 @@ _NOUN_ENDINGS = ("ing", "ion", "ment", "ance", "ence", "ity", "sis", "ure", "ncy
 # Prefixes that make a noun of an -ing word ("post-processing", "down-sampling"), where another
 # word before it makes an adjective ("self-evolving", "structure-preserving").
 _NOUN_PREFIXES = frozenset({"pre", "post", "fine", "co", "re", "de", "multi", "cross", "over", "under", "down", "up"})
+# A journal, proceedings or a meeting with its year: "Planetary Science Letters", "Journal of
+# Machine Learning Research", "WINE 2024" (typed method only by default, so "BraTS 2021" found as
+# data stays).
+_VENUE = re.compile(r"(?:[A-Z][\w&-]*\s+)+(?:Letters|Journal|Transactions|Proceedings|Magazine)"
+                    r"|(?:Journal|Transactions|Proceedings|Annals)\s+(?:of|on)\s+.+"
+                    r"|[A-Z][A-Za-z]*[A-Z][A-Za-z]*\s*'?(?:19|20)\d\d")
 _SEPARATORS = re.compile(r"[\s\-_]+")
 _CACHE_SIZE = 100_000  # pairs whose lexicon entry is remembered (difflib is slow); then start afresh
 
@@ -121,6 +127,12 @@ def is_generic(text: str, lexicon: Lexicon | None = None) -> bool:
     return bool(words) and all(w in generic for w in words)
 
 
+def _outputs(last) -> bool:
+    """A lowercase plural of an action noun ends the phrase ("segmentations", "model
+    predictions"): the outputs of a task, not the task (the chunker drops such phrases too)."""
+    return last.plural and last.lower.endswith("ions")
+
+
 class Normalizer(BatchedComponent):
     """Pipeline component: overlap resolution and concept ids (see module docs)."""
 
@@ -134,14 +146,14 @@ class Normalizer(BatchedComponent):
         self.lexicon = Lexicon.load(lexicon_paths, builtin)
         self.inherit_lexicon = inherit_lexicon
         self.propagate_lists = propagate_lists
-        self.soft = pattern_list("soft_modifiers.txt") | pattern_list("trim_words.txt")
+        self.soft = pattern_list("soft_modifiers.txt") | left_trimmed_words()
         self.ambiguous = pattern_list("ambiguous_acronyms.txt")
         self.compound_suffixes = pattern_list("compound_suffixes.txt")
         self.generic_words = pattern_list("generic_words.txt")
         self.attention_verbs = pattern_list("attention_verbs.txt")
         self.generic_heads = pattern_list("generic_heads.txt")
         self.kind_words = pattern_list("kind_words.txt")
-        self.not_concepts = pattern_list("not_concepts.txt")
+        self.not_concepts = pattern_list("not_concepts.txt") | frozenset(map(norm_key, pattern_list("places.txt")))
         self.core_spans = core_spans
         self.dataset_suffixes = tuple(pattern_list("dataset_suffixes.txt"))
         self.table = shared_table()
@@ -226,14 +238,15 @@ class Normalizer(BatchedComponent):
                 kb = ""  # "LIBRAS" matched the plural of "Libra": not that name
             if kb and not local and not (end - start == 1 and infos[start].lower in ambiguous):
                 # a lexicon match, and no definition in this document to prefer
-                if end - start == 1 and norm_key(surface) in self.not_concepts:
+                if (end - start == 1 and norm_key(surface) in self.not_concepts) \
+                        or (entries[kb].type == "task" and _outputs(infos[end - 1])):
                     continue
                 chosen.append((start, end, entries[kb].type, kb, "lexicon"))
                 continue
             if self.core_spans and not kb:
                 start, end, typ = self._core(infos, start, end, typ)
                 surface = text[starts[start]:ends[end - 1]]
-            if norm_key(surface) in self.not_concepts:
+            if norm_key(surface) in self.not_concepts or (typ == "method" and not kb and _VENUE.fullmatch(surface)):
                 continue  # "AI", "SOTA", "GPUs": its tokens stay taken, so no part of it is a mention
             chosen.append((start, end, *self._resolve(surface, infos, start, end, typ, kb, local, lex_ends,
                                                       text)))
